@@ -1,0 +1,55 @@
+"""nnlib: a sigmoid neural network built from scratch in numpy.
+
+The library behind the book *Neural networks from scratch*. Each module is one
+chapter's step, in the order the book builds them: ``params`` (init_params),
+``activations`` (sigmoid), ``forward`` (forward_prop), ``cost``
+(cost_function), ``backward`` (one_layer_backward, backprop), ``update``
+(update_parameters) and ``train`` (train, predict). The names are those of the
+tutorial the course follows; the code is written afresh and corrected.
+
+Shapes: one example per column, everywhere.
+
+- X : (n_x, m), m examples of n_x features each
+- W<l> : (n_l, n_{l-1}), b<l> : (n_l, 1)
+- Z<l>, A<l> : (n_l, m)
+- Y : (1, m), labels 0 or 1
+
+scikit-learn and PyTorch put examples in rows, (m, n_x); pass ``X.T`` when
+moving data between them and nnlib.
+"""
+
+from nnlib.activations import sigmoid, sigmoid_backward
+from nnlib.backward import backprop, linear_backward, one_layer_backward
+from nnlib.cost import cost_function
+from nnlib.datasets import load_breast_cancer, make_moons, standardize, train_test_split
+from nnlib.display import show_source
+from nnlib.forward import forward_prop
+from nnlib.gradcheck import gradcheck, numerical_grads, relative_error
+from nnlib.params import init_params
+from nnlib.train import accuracy, predict, train
+from nnlib.update import update_parameters
+
+__all__ = [
+    "init_params",
+    "sigmoid",
+    "sigmoid_backward",
+    "forward_prop",
+    "cost_function",
+    "linear_backward",
+    "one_layer_backward",
+    "backprop",
+    "update_parameters",
+    "train",
+    "predict",
+    "accuracy",
+    "gradcheck",
+    "numerical_grads",
+    "relative_error",
+    "load_breast_cancer",
+    "make_moons",
+    "standardize",
+    "train_test_split",
+    "show_source",
+]
+
+__version__ = "0.1.0"

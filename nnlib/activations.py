@@ -1,0 +1,45 @@
+"""Chapter 3: the sigmoid activation, and its derivative beside it."""
+
+import numpy as np
+
+
+def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the logistic function elementwise: A = 1 / (1 + exp(-Z)).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_l, m)
+        Pre-activations of layer l.
+
+    Returns
+    -------
+    A : ndarray of shape (n_l, m)
+        Activations, each strictly between 0 and 1 up to rounding.
+    cache : ndarray of shape (n_l, m)
+        Z, kept for the backward pass.
+    """
+    Z = np.asarray(Z, dtype=float)
+    # exp(-|Z|) lies in (0, 1], so it never overflows, whatever the sign of Z.
+    # For Z >= 0 this is the textbook 1 / (1 + exp(-Z)); for Z < 0 the same
+    # value written as exp(Z) / (1 + exp(Z)).
+    E = np.exp(-np.abs(Z))
+    A = np.where(Z >= 0, 1.0, E) / (1.0 + E)
+    return A, Z
+
+
+def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """Carry a gradient back through the sigmoid: dZ = dA * A * (1 - A).
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+        Gradient of the cost with respect to the layer's activations.
+    cache : ndarray of shape (n_l, m)
+        The Z that ``sigmoid`` returned as its cache.
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    A, _ = sigmoid(cache)
+    return dA * A * (1.0 - A)

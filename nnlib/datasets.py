@@ -1,0 +1,147 @@
+"""Data for the book: a real table that ships with the package, and 2-D toys.
+
+Every loader returns examples in columns, X of shape (n_x, m) and Y of
+shape (1, m), the layout the whole library uses. Nothing is downloaded.
+"""
+
+import csv
+from importlib import resources
+
+import numpy as np
+
+from nnlib._checks import check_X, check_Y
+
+
+def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Load the Breast Cancer Wisconsin (Diagnostic) table: 569 tumours, 30 features.
+
+    The data come from the UCI Machine Learning Repository (Wolberg, Street
+    and Mangasarian, 1995; CC BY 4.0); ``nnlib/data/README.md`` gives the
+    full credit.
+
+    Returns
+    -------
+    X : ndarray of shape (30, 569)
+        Features of the cell nuclei, one tumour per column, unscaled.
+    Y : ndarray of shape (1, 569)
+        1 for malignant (212 tumours), 0 for benign (357).
+    feature_names : list of str
+        The name of each of the 30 rows of X.
+    """
+    with resources.files("nnlib").joinpath("data/wdbc.csv").open() as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], np.array(rows[1:], dtype=float)
+    return body[:, :-1].T.copy(), body[:, -1:].T.copy(), header[:-1]
+
+
+def train_test_split(
+    X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.25, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle the examples (columns) and hold out a fraction of them for testing.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_L, m)
+    test_fraction : float, default 0.25
+        Share of the m examples kept for testing, strictly between 0 and 1.
+    seed : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_x, m_train)
+    X_test : ndarray of shape (n_x, m_test)
+    Y_train : ndarray of shape (n_L, m_train)
+    Y_test : ndarray of shape (n_L, m_test)
+    """
+    X = check_X(X, None)
+    Y = check_Y(Y, (np.shape(Y)[0] if np.ndim(Y) == 2 else 1, X.shape[1]))
+    if not 0 < test_fraction < 1:
+        raise ValueError(
+            f"test_fraction must lie strictly between 0 and 1; got {test_fraction!r}"
+        )
+    m = X.shape[1]
+    m_test = int(round(m * test_fraction))
+    if not 0 < m_test < m:
+        raise ValueError(
+            f"test_fraction={test_fraction} of {m} examples leaves an empty "
+            f"training or test set"
+        )
+    order = np.random.default_rng(seed).permutation(m)
+    test, tr = order[:m_test], order[m_test:]
+    return X[:, tr], X[:, test], Y[:, tr], Y[:, test]
+
+
+def standardize(
+    X_train: np.ndarray, *others: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Scale every feature (row) to mean 0 and standard deviation 1 on the training set.
+
+    The mean and standard deviation are measured on ``X_train`` only and
+    applied unchanged to the other arrays, so that nothing about the test
+    set leaks into training.
+
+    Parameters
+    ----------
+    X_train : ndarray of shape (n_x, m_train)
+    *others : ndarray of shape (n_x, m_k)
+        Further sets to scale the same way, such as the test set.
+
+    Returns
+    -------
+    scaled : tuple of ndarray
+        ``X_train`` and each of ``others``, scaled, in the order given.
+    """
+    X_train = check_X(X_train, None)
+    others = [check_X(X, X_train.shape[0], where="X_train") for X in others]
+    mu = X_train.mean(axis=1, keepdims=True)
+    sigma = X_train.std(axis=1, keepdims=True)
+    sigma[sigma == 0] = 1.0  # a constant feature stays 0 instead of 0 / 0
+    return tuple((X - mu) / sigma for X in (X_train, *others))
+
+
+def make_moons(
+    m: int = 400, noise: float = 0.15, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw two interleaving half circles in the plane, one per class.
+
+    No straight line separates the classes, so a network needs a hidden
+    layer to fit them: a small problem whose decision boundary can be drawn.
+
+    Parameters
+    ----------
+    m : int, default 400
+        Number of points, split evenly between the two classes (the extra
+        point of an odd m goes to class 0).
+    noise : float, default 0.15
+        Standard deviation of the Gaussian noise added to each coordinate.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    X : ndarray of shape (2, m)
+        Coordinates, one point per column.
+    Y : ndarray of shape (1, m)
+        0 for the upper moon, 1 for the lower one.
+    """
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 2:
+        raise ValueError(f"m must be a whole number of points, at least 2; got {m!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be zero or more; got {noise!r}")
+    rng = np.random.default_rng(seed)
+    m1 = m // 2
+    m0 = m - m1
+    t0 = np.linspace(0, np.pi, m0)
+    t1 = np.linspace(0, np.pi, m1)
+    X = np.hstack(
+        [
+            np.vstack([np.cos(t0), np.sin(t0)]),
+            np.vstack([1 - np.cos(t1), 0.5 - np.sin(t1)]),
+        ]
+    )
+    X += rng.normal(scale=noise, size=X.shape)
+    Y = np.hstack([np.zeros((1, m0)), np.ones((1, m1))])
+    order = rng.permutation(m)
+    return X[:, order], Y[:, order]

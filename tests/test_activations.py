@@ -1,0 +1,48 @@
+import math
+import warnings
+
+import numpy as np
+
+from nnlib import sigmoid, sigmoid_backward
+
+
+def test_known_values():
+    # sigma(0) = 1/2 and the cache is Z itself.
+    A, cache = sigmoid(np.array([[0.0, 2.0, -3.0]]))
+    expected = [[0.5, 1 / (1 + math.exp(-2.0)), 1 / (1 + math.exp(3.0))]]
+    np.testing.assert_allclose(A, expected, rtol=1e-15)
+    np.testing.assert_array_equal(cache, [[0.0, 2.0, -3.0]])
+
+
+def test_matches_math_exp_over_a_range(rng):
+    # Independent reference: Python's math.exp, one value at a time.
+    Z = rng.uniform(-30, 30, size=(4, 50))
+    A, _ = sigmoid(Z)
+    reference = np.vectorize(lambda z: 1 / (1 + math.exp(-z)))(Z)
+    np.testing.assert_allclose(A, reference, rtol=1e-14)
+    assert A.shape == Z.shape
+
+
+def test_symmetry():
+    # sigma(-z) = 1 - sigma(z).
+    Z = np.linspace(-20, 20, 41).reshape(1, -1)
+    np.testing.assert_allclose(sigmoid(-Z)[0], 1 - sigmoid(Z)[0], atol=1e-15)
+
+
+def test_saturated_inputs_are_finite_without_warnings():
+    # The naive formula overflows in exp(1000); ours must not warn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A, _ = sigmoid(np.array([[-1000.0, -745.0, 745.0, 1000.0]]))
+    assert np.all(np.isfinite(A))
+    np.testing.assert_array_equal(A[0, [0, 3]], [0.0, 1.0])
+
+
+def test_derivative_matches_central_difference(rng):
+    # dZ = dA * sigma'(Z); with dA = 1 this is sigma' itself.
+    Z = rng.uniform(-6, 6, size=(3, 20))
+    h = 1e-6
+    numeric = (sigmoid(Z + h)[0] - sigmoid(Z - h)[0]) / (2 * h)
+    # Rounding in the difference quotient is about eps / h ~ 2e-10 in absolute terms.
+    np.testing.assert_allclose(sigmoid_backward(np.ones_like(Z), Z), numeric, rtol=1e-7, atol=1e-9)
+    assert np.isclose(sigmoid_backward(np.ones((1, 1)), np.zeros((1, 1)))[0, 0], 0.25)

@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+
+from nnlib import load_breast_cancer, make_moons, standardize, train_test_split
+
+
+def test_breast_cancer_layout_and_counts():
+    # 569 tumours in columns, 30 features, 212 malignant (label 1).
+    X, Y, names = load_breast_cancer()
+    assert X.shape == (30, 569) and Y.shape == (1, 569)
+    assert int(Y.sum()) == 212
+    assert len(names) == 30 and names[0] == "radius_mean"
+    # First row of the source table: radius 17.99, texture 10.38, malignant.
+    np.testing.assert_allclose(X[:2, 0], [17.99, 10.38])
+    assert Y[0, 0] == 1
+
+
+def test_split_is_a_seeded_partition():
+    X = np.arange(20.0).reshape(1, 20)
+    Y = (X % 2).astype(float)
+    X_tr, X_te, Y_tr, Y_te = train_test_split(X, Y, test_fraction=0.25, seed=1)
+    assert X_tr.shape == (1, 15) and X_te.shape == (1, 5)
+    assert sorted(np.concatenate([X_tr, X_te], axis=1).ravel()) == list(range(20))
+    np.testing.assert_array_equal(Y_te, X_te % 2)  # labels travel with their examples
+    again = train_test_split(X, Y, test_fraction=0.25, seed=1)
+    np.testing.assert_array_equal(again[1], X_te)
+
+
+def test_split_rejects_bad_fractions():
+    X, Y = np.zeros((2, 4)), np.zeros((1, 4))
+    with pytest.raises(ValueError, match="test_fraction"):
+        train_test_split(X, Y, test_fraction=1.0)
+    with pytest.raises(ValueError, match="empty"):
+        train_test_split(X, Y, test_fraction=0.01)
+    with pytest.raises(ValueError, match=r"Y has shape \(1, 3\)"):
+        train_test_split(X, np.zeros((1, 3)))
+
+
+def test_standardize_uses_training_statistics_only(rng):
+    X_train = rng.normal(5, 3, size=(4, 100))
+    X_test = rng.normal(50, 1, size=(4, 10))
+    S_train, S_test = standardize(X_train, X_test)
+    np.testing.assert_allclose(S_train.mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(S_train.std(axis=1), 1, rtol=1e-12)
+    np.testing.assert_allclose(S_test, (X_test - X_train.mean(1, keepdims=True)) / X_train.std(1, keepdims=True))
+
+
+def test_standardize_keeps_constant_features_finite():
+    S, = standardize(np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 2.0]]))
+    np.testing.assert_array_equal(S[0], 0)
+
+
+def test_moons():
+    X, Y = make_moons(m=101, noise=0.1, seed=3)
+    assert X.shape == (2, 101) and Y.shape == (1, 101)
+    assert int(Y.sum()) == 50
+    np.testing.assert_array_equal(make_moons(m=101, noise=0.1, seed=3)[0], X)
+    with pytest.raises(ValueError, match="m must be"):
+        make_moons(m=1)

@@ -1,0 +1,100 @@
+"""Checks on the chapter notebooks as committed (nbval runs them separately)."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TUTORIAL_FUNCTIONS = {
+    "init_params",
+    "sigmoid",
+    "forward_prop",
+    "cost_function",
+    "one_layer_backward",
+    "backprop",
+    "update_parameters",
+    "train",
+    "predict",
+}
+CHAPTERS = [
+    "book/01_idea",
+    "book/02_init",
+    "book/03_sigmoid",
+    "book/04_forward",
+    "book/05_cost",
+    "book/06_backprop",
+    "book/07_update",
+    "book/08_train",
+]
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+
+
+NOTEBOOKS = sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in (ROOT / "book").glob("*.ipynb"))
+
+
+def code_cells(name):
+    nb = json.loads((ROOT / f"{name}.ipynb").read_text())
+    return nb, [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_the_eight_chapters_come_first_in_tutorial_order():
+    assert toc_files()[: len(CHAPTERS)] == CHAPTERS
+
+
+def test_every_notebook_is_in_the_book_and_every_entry_exists():
+    assert sorted(toc_files()) == NOTEBOOKS
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_without_outputs(name):
+    # The book build executes the notebooks; committed outputs would go stale.
+    _, cells = code_cells(name)
+    dirty = [i for i, c in enumerate(cells) if c.get("outputs") or c.get("execution_count")]
+    assert not dirty, f"{name}: code cells {dirty} have outputs or execution counts"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_imports_nnlib_and_redefines_none_of_its_functions(name):
+    _, cells = code_cells(name)
+    source = "\n".join("".join(c["source"]) for c in cells)
+    tree = ast.parse(source)
+    imported = [
+        node
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "nnlib")
+        or (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "nnlib" for a in node.names))
+    ]
+    assert imported, f"{name} does not import nnlib"
+    defined = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    } | {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value, ast.Lambda)
+    }
+    assert not defined & TUTORIAL_FUNCTIONS, f"{name} defines {defined & TUTORIAL_FUNCTIONS}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_starts_with_a_title(name):
+    nb, _ = code_cells(name)
+    first = nb["cells"][0]
+    assert first["cell_type"] == "markdown"
+    assert "".join(first["source"]).startswith("# ")
+
+
+@pytest.mark.parametrize("name", CHAPTERS[1:])
+def test_chapter_shows_the_library_source(name):
+    _, cells = code_cells(name)
+    assert any("show_source(" in "".join(c["source"]) for c in cells)

@@ -54,18 +54,19 @@ def check_params(params) -> int:
                 f"W{l} must be a 2-D array of shape (n_{l}, n_{l - 1}); got "
                 f"{_describe(W)}"
             )
+        if l > 1:
+            n_prev = params[f"W{l - 1}"].shape[0]
+            if W.shape[1] != n_prev:
+                hint = f" - did you mean W{l}.T?" if W.shape[0] == n_prev else ""
+                raise ValueError(
+                    f"W{l} has shape {W.shape} but layer {l - 1} has {n_prev} "
+                    f"units, so W{l} needs {n_prev} columns{hint}"
+                )
         if not isinstance(b, np.ndarray) or b.shape != (W.shape[0], 1):
             raise ValueError(
                 f"b{l} must have shape ({W.shape[0]}, 1) to match W{l} of shape "
                 f"{W.shape}; got {_describe(b)}"
             )
-        if l > 1:
-            n_prev = params[f"W{l - 1}"].shape[0]
-            if W.shape[1] != n_prev:
-                raise ValueError(
-                    f"W{l} has shape {W.shape} but layer {l - 1} has {n_prev} "
-                    f"units, so W{l} needs {n_prev} columns"
-                )
     return L
 
 

@@ -71,5 +71,9 @@ def test_mismatched_params():
     params["b1"] = np.zeros(2)
     with pytest.raises(ValueError, match=r"b1 must have shape \(2, 1\)"):
         forward_prop(np.zeros((3, 2)), params)
+    params = init_params([3, 4, 2, 1])
+    params["W2"] = params["W2"].T
+    with pytest.raises(ValueError, match=r"W2 has shape \(4, 2\).*needs 4 columns - did you mean W2\.T"):
+        forward_prop(np.zeros((3, 2)), params)
     with pytest.raises(ValueError, match="keys"):
         forward_prop(np.zeros((3, 2)), {"W1": np.zeros((2, 3))})

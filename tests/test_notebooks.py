@@ -100,3 +100,27 @@ def test_starts_with_a_title(name):
 def test_chapter_shows_the_library_source(name):
     _, cells = code_cells(name)
     assert any("show_source(" in "".join(c["source"]) for c in cells)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_exactly_the_cells_tagged_raises_exception_raise(name):
+    # nbval lets a tagged cell raise but does not check that it does; this does.
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(ROOT / "book")}}
+    )
+    client.execute()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        if tagged:
+            assert errors, f"{name} cell {index} is tagged raises-exception but raised nothing"
+            assert errors[0].ename == "ValueError", (
+                f"{name} cell {index} raised {errors[0].ename}, not nnlib's ValueError"
+            )
+        else:
+            assert not errors, f"{name} cell {index} raised {errors[0].ename}: {errors[0].evalue}"

@@ -1,0 +1,3 @@
+"""Checkers for the exercises of the 05_cost chapter."""
+
+__all__: list[str] = []

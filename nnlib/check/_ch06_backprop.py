@@ -1,0 +1,3 @@
+"""Checkers for the exercises of the 06_backprop chapter."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Checkers for the exercises of the 08_train chapter."""
+
+__all__: list[str] = []

@@ -1,3 +1,185 @@
 """Checkers for the exercises of the 03_sigmoid chapter."""
 
-__all__: list[str] = []
+import numpy as np
+
+from nnlib.activations import sigmoid as nnlib_sigmoid
+from nnlib.activations import sigmoid_backward as nnlib_sigmoid_backward
+from nnlib.check._ch01_idea import _check_number
+from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+
+__all__ = ["sigmoid", "sigmoid_backward", "slope_after_five_layers"]
+
+OVERFLOW_HINT = (
+    "sigmoid overflow: exp(-Z) overflows for large negative Z (and exp(Z) for large positive "
+    "Z); use the stable form of this chapter, built on E = exp(-|Z|). Beware that np.where "
+    "evaluates both of its branches, so it cannot shield an overflowing formula."
+)
+
+
+def _inputs():
+    """Pre-activations of a layer of 3 units on 4 examples: moderate ones, then extreme ones."""
+    rng = np.random.default_rng(3)
+    moderate = 4 * rng.standard_normal((3, 4))
+    extreme = np.array([[-1000.0, -50.0, 0.0, 3.0],
+                        [1000.0, 50.0, -745.0, -2.0],
+                        [-710.0, 710.0, 20.0, -20.0]])
+    return moderate, extreme
+
+
+def sigmoid(my_sigmoid) -> None:
+    """Check the learner's ``my_sigmoid(Z) -> (A, cache)`` against nnlib's ``sigmoid``.
+
+    It first runs on moderate Z of shape (3, 4), where every formula is
+    safe, then on Z with entries as large as +-1000, under numpy's
+    ``errstate`` so that an overflow raises instead of warning.
+
+    Parameters
+    ----------
+    my_sigmoid : callable
+        ``my_sigmoid(Z) -> (A, cache)``, with cache the Z it was given.
+
+    Raises
+    ------
+    CheckFailed
+        If the result differs. It names these mistakes: a sign flip
+        (1 / (1 + exp(Z))); a cache that holds A, not Z; returning A alone;
+        returning (Z, A) instead of (A, Z); sigmoid overflow.
+    """
+    for stage, Z in enumerate(_inputs()):
+        what = "my_sigmoid(Z)" if stage == 0 else "my_sigmoid(Z) for Z as large as +-1000"
+        try:
+            got = call(my_sigmoid, Z, what=what)
+        except FloatingPointError as error:
+            raise CheckFailed(f"{what} raised FloatingPointError ({error}). "
+                              f"{OVERFLOW_HINT}") from None
+        mistakes = [
+            Mistake("a sign flip", "sigma(z) = 1 / (1 + exp(-z)), with a minus sign: it should "
+                    "be above 0.5 for z > 0.", _sign_flipped(Z)),
+            Mistake("a cache that holds A, not Z", "Return Z itself as the cache: the backward "
+                    "pass needs the pre-activations.", _cache_of_A(Z)),
+            Mistake("returning A alone", "Return a pair, (A, cache), with cache = Z.", _A_alone(Z)),
+            Mistake("returning (Z, A)", "Return A first, then the cache: (A, Z).", _swapped(Z)),
+        ]
+        compare(got, nnlib_sigmoid(Z), mistakes, what=what)
+    passed("my_sigmoid matches nnlib's sigmoid, returns Z as its cache and does not overflow "
+           "for Z = +-1000.")
+
+
+def sigmoid_backward(my_sigmoid_backward) -> None:
+    """Check the learner's ``my_sigmoid_backward(dA, cache) -> dZ`` against nnlib's.
+
+    It runs on dA of shape (3, 4) with a cache Z of moderate entries, then on
+    Z with entries as large as +-1000, under numpy's ``errstate`` so that an
+    overflow raises instead of warning.
+
+    Parameters
+    ----------
+    my_sigmoid_backward : callable
+        ``my_sigmoid_backward(dA, cache) -> dZ``, with cache the Z of the
+        forward pass.
+
+    Raises
+    ------
+    CheckFailed
+        If the result differs. It names these mistakes: a sign flip in dZ;
+        forgetting dA; using Z where A belongs; dropping the factor (1 - A);
+        sigmoid overflow.
+    """
+    rng = np.random.default_rng(4)
+    dA = rng.standard_normal((3, 4))
+    for stage, Z in enumerate(_inputs()):
+        what = ("my_sigmoid_backward(dA, cache)" if stage == 0
+                else "my_sigmoid_backward(dA, cache) for Z as large as +-1000")
+        try:
+            got = call(my_sigmoid_backward, dA, Z, what=what)
+        except FloatingPointError as error:
+            raise CheckFailed(f"{what} raised FloatingPointError ({error}). "
+                              f"{OVERFLOW_HINT}") from None
+        mistakes = [
+            Mistake("a sign flip in dZ", "dZ = dA * A * (1 - A), with no minus sign: the slope "
+                    "of the sigmoid is positive.", _backward_sign_flipped(dA, Z)),
+            Mistake("forgetting dA", "The chain rule multiplies the incoming gradient dA by the "
+                    "slope A * (1 - A).", _backward_without_dA(dA, Z)),
+            Mistake("using Z where A belongs", "The cache holds Z; compute A = sigmoid(Z) first, "
+                    "then dA * A * (1 - A).", _backward_with_Z_for_A(dA, Z)),
+            Mistake("dropping the factor (1 - A)", "The slope is A * (1 - A), not A.",
+                    _backward_without_one_minus_A(dA, Z)),
+        ]
+        compare(got, nnlib_sigmoid_backward(dA, Z), mistakes, what=what)
+    passed("my_sigmoid_backward matches nnlib's sigmoid_backward, also for Z = +-1000.")
+
+
+def slope_after_five_layers(my_slope_after_five_layers) -> None:
+    """Check the predicted largest product of five sigmoid slopes.
+
+    The product sigma'(z1) sigma'(z2) ... sigma'(z5) is largest when every
+    slope is at its peak, sigma'(0) = 1/4, giving (1/4)**5 = 1/1024. The
+    expected value is computed from nnlib's ``sigmoid_backward`` at z = 0. The
+    check accepts answers within 1% of it.
+
+    Parameters
+    ----------
+    my_slope_after_five_layers : float
+        The learner's prediction.
+
+    Raises
+    ------
+    CheckFailed
+        If the prediction is off. It names these mistakes: one layer's
+        slope only; adding the slopes instead of multiplying them; using
+        sigma(0) = 1/2 in place of the slope; four or six factors instead of
+        five.
+    """
+    peak = float(nnlib_sigmoid_backward(np.ones(1), np.zeros(1))[0])  # sigma'(0)
+    expected = peak**5
+    mistakes = [
+        Mistake("one layer's slope", "The gradient meets five sigmoids, and each multiplies it "
+                "by its slope.", peak),
+        Mistake("adding the slopes", "The chain rule multiplies the slopes.", 5 * peak),
+        Mistake("using sigma(0) = 1/2", "The factor is the slope sigma'(0), not the value "
+                "sigma(0).", 0.5**5),
+        Mistake("counting four factors", "Five layers give five factors.", peak**4),
+        Mistake("counting six factors", "Five layers give five factors.", peak**6),
+    ]
+    _check_number(my_slope_after_five_layers, expected, mistakes,
+                  what="my_slope_after_five_layers", rtol=0.01,
+                  hint="Each slope is at most sigma'(0); multiply five of those.")
+    passed(f"at most (1/4)**5 = 1/1024, about {expected:.1e}: five sigmoid layers shrink a "
+           f"gradient by a factor of at least 1024.")
+
+
+# The mistaken versions, each on the checker's inputs.
+
+
+def _sign_flipped(Z):
+    return nnlib_sigmoid(-Z)[0], Z
+
+
+def _cache_of_A(Z):
+    A, _ = nnlib_sigmoid(Z)
+    return A, A
+
+
+def _A_alone(Z):
+    return nnlib_sigmoid(Z)[0]
+
+
+def _swapped(Z):
+    return Z, nnlib_sigmoid(Z)[0]
+
+
+def _backward_sign_flipped(dA, Z):
+    return -nnlib_sigmoid_backward(dA, Z)
+
+
+def _backward_without_dA(dA, Z):
+    A, _ = nnlib_sigmoid(Z)
+    return A * (1 - A)
+
+
+def _backward_with_Z_for_A(dA, Z):
+    return dA * Z * (1 - Z)
+
+
+def _backward_without_one_minus_A(dA, Z):
+    return dA * nnlib_sigmoid(Z)[0]

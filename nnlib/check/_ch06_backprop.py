@@ -1,3 +1,483 @@
-"""Checkers for the exercises of the 06_backprop chapter."""
+"""Checkers for the exercises of the 06_backprop chapter.
 
-__all__: list[str] = []
+``one_layer_backward`` checks a learner's backward step through one sigmoid
+layer, ``backprop`` a learner's whole backward sweep. Each mistaken variant
+below is written out as a small function and run on the checker's inputs, so
+that a wrong answer can be matched to the slip that produces it.
+"""
+
+import itertools
+
+import numpy as np
+
+import nnlib
+from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
+
+__all__ = ["one_layer_backward", "backprop"]
+
+SHAPE_HINT = (
+    "A matrix product got shapes that do not fit: check each against "
+    "dW = dZ A_prev^T, (n_l, m) times (m, n_{l-1}), and dA_prev = W^T dZ, "
+    "(n_{l-1}, n_l) times (n_l, m)."
+)
+
+
+# --- one layer
+
+
+def one_layer_backward(fn) -> None:
+    """Check ``fn(dA, cache)``, the learner's backward step through one sigmoid layer.
+
+    The layer has 4 units fed by 3 inputs and m = 5 examples, so W is not
+    square and m matches no layer size; a second run gives two units
+    pre-activations of +800 and -800.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(dA, cache) -> (dA_prev, dW, db)`` with ``cache = ((A_prev, W, b), Z)``
+        as ``forward_prop`` stores it.
+
+    Raises
+    ------
+    CheckFailed
+        Naming, where it recognises one: a missing 1/m; a transposed W (W
+        where W.T belongs, found by re-running on a square layer when the
+        shapes clash); a sign flip in dZ; a sum over the wrong axis for db
+        or a db without keepdims; the sigmoid's slope taken from Z, or
+        without its (1 - A) factor; an extra 1/m in dA_prev; dW or dA_prev
+        transposed; the three results in the wrong order; caches unpacked in
+        the wrong order (found by re-running with the cache rearranged);
+        sigmoid overflow.
+    """
+    what = "my_one_layer_backward(dA, cache)"
+    rng = np.random.default_rng(6)
+    dA, cache = _layer(rng, n_prev=3, n=4, m=5)
+    expected = nnlib.one_layer_backward(dA, cache)
+    got = _run_layer(fn, dA, cache, expected, what)
+    if not same(got, expected):
+        _name_cache_order(fn, dA, cache, expected, what)
+    compare(got, expected, _layer_mistakes(dA, cache), what)
+
+    # Two saturated units: a sigmoid written as 1 / (1 + exp(-Z)) overflows.
+    (A_prev, W, _), _ = cache
+    b = np.array([[0.0], [800.0], [-800.0], [0.0]])
+    saturated = ((A_prev, W, b), W @ A_prev + b)
+    expected = nnlib.one_layer_backward(dA, saturated)
+    got = _run_layer(fn, dA, saturated, expected, what)
+    compare(got, expected, [], what)
+    passed(
+        "dA_prev, dW and db agree with nnlib's, with the shapes of A_prev, W "
+        "and b, also for saturated units."
+    )
+
+
+def _layer(rng, n_prev: int, n: int, m: int):
+    """A layer's incoming gradient dA and its cache ((A_prev, W, b), Z)."""
+    A_prev = rng.standard_normal((n_prev, m))
+    W = rng.standard_normal((n, n_prev))
+    b = rng.standard_normal((n, 1))
+    Z = W @ A_prev + b
+    dA = rng.standard_normal((n, m))
+    return dA, ((A_prev, W, b), Z)
+
+
+def _run_layer(fn, dA, cache, expected, what):
+    """Call the learner's step; explain a crash where a re-run can."""
+    try:
+        return call(fn, dA, cache, what=what)
+    except FloatingPointError as error:
+        if "overflow" not in str(error):
+            raise CheckFailed(f"{what} hit a floating-point error: {error}") from error
+        raise CheckFailed(
+            f"{what} is not right: sigmoid overflow ({error}). Z has entries "
+            f"as large as {np.abs(cache[1]).max():.0f} in size, and exp(-Z) "
+            f"overflows for large negative Z; compute A with nnlib's sigmoid "
+            f"or the stable form of the sigmoid chapter."
+        ) from error
+    except CheckFailed as failure:
+        _name_cache_order(fn, dA, cache, expected, what)
+        _name_transposed_W(fn, what, failure)
+        if "matmul" in str(failure) or "not aligned" in str(failure):
+            raise CheckFailed(_then(failure, SHAPE_HINT)) from failure.__cause__
+        raise
+
+
+def _then(message, more: str) -> str:
+    """Join a message and a further sentence with one full stop between them."""
+    return str(message).rstrip(". ") + ". " + more
+
+
+def _name_cache_order(fn, dA, cache, expected, what) -> None:
+    """Raise if the learner's step is right once the cache is rearranged."""
+    linear_cache, Z = cache
+    names = ("A_prev", "W", "b")
+    for outer_swapped in (False, True):
+        for order in itertools.permutations(range(3)):
+            if not outer_swapped and order == (0, 1, 2):
+                continue
+            inner = tuple(linear_cache[i] for i in order)
+            probe = (Z, inner) if outer_swapped else (inner, Z)
+            try:
+                result = call(fn, dA, probe, what=what)
+            except (CheckFailed, FloatingPointError):
+                continue
+            if same(result, expected):
+                inner_names = "(" + ", ".join(names[i] for i in order) + ")"
+                layout = f"(Z, {inner_names})" if outer_swapped else f"({inner_names}, Z)"
+                raise CheckFailed(
+                    f"{what} is not right: caches unpacked in the wrong order. "
+                    f"It gives the right gradients only when the cache is "
+                    f"handed over as {layout}, but forward_prop stores each "
+                    f"layer's cache as ((A_prev, W, b), Z). Unpack it in that "
+                    f"order: (A_prev, W, b), Z = cache."
+                )
+
+
+def _name_transposed_W(fn, what, failure) -> None:
+    """Raise if the crash comes from W @ dZ: on a square layer it then runs."""
+    dA, cache = _layer(np.random.default_rng(7), n_prev=4, n=4, m=5)
+    try:
+        result = call(fn, dA, cache, what=what)
+    except (CheckFailed, FloatingPointError):
+        return
+    if same(result, _backward_W_not_transposed(dA, cache)):
+        raise CheckFailed(
+            _then(failure, "On a square layer, where the shapes happen to fit, it ")
+            + f"gives exactly what a transposed W gives: dA_prev = W dZ instead "
+            f"of W^T dZ. W has shape (n_l, n_{{l-1}}); the gradient flows "
+            f"back through W.T, of shape (n_{{l-1}}, n_l)."
+        ) from failure.__cause__
+
+
+def _layer_mistakes(dA, cache) -> list[Mistake]:
+    """What each usual slip returns for this dA and cache."""
+    correct = nnlib.one_layer_backward(dA, cache)
+    dA_prev, dW, db = correct
+    missing_m = "Average over the m examples: dW = dZ A_prev^T / m and db = (row sums of dZ) / m."
+    wrong_axis = (
+        "Examples are columns, so db sums along each row: "
+        "np.sum(dZ, axis=1, keepdims=True) / m, of shape (n_l, 1) like b."
+    )
+    return [
+        Mistake("a missing 1/m", missing_m, _backward_without_1_over_m(dA, cache)),
+        Mistake("a missing 1/m", missing_m, (dA_prev, dW * _m(cache), db)),
+        Mistake("a missing 1/m", missing_m, (dA_prev, dW, db * _m(cache))),
+        Mistake(
+            "a sign flip in dZ",
+            "dZ = dA * A * (1 - A), with A = sigmoid(Z) and no minus sign.",
+            _backward_dZ_sign_flipped(dA, cache),
+        ),
+        Mistake(
+            "a sum over the wrong axis for db",
+            wrong_axis,
+            _backward_db_over_wrong_axis(dA, cache, keepdims=True),
+        ),
+        Mistake(
+            "a sum over the wrong axis for db",
+            wrong_axis,
+            _backward_db_over_wrong_axis(dA, cache, keepdims=False),
+        ),
+        Mistake(
+            "a db without keepdims",
+            "np.sum(dZ, axis=1) drops the column axis and gives shape (n_l,); "
+            "pass keepdims=True so db has shape (n_l, 1) like b.",
+            (dA_prev, dW, db.ravel()),
+        ),
+        Mistake(
+            "the sigmoid's slope taken from Z instead of A = sigmoid(Z)",
+            "The cache holds Z, the pre-activation. Compute A = sigmoid(Z) "
+            "first; the slope is A * (1 - A).",
+            _backward_slope_from_Z(dA, cache),
+        ),
+        Mistake(
+            "a sigmoid slope of A instead of A * (1 - A)",
+            "The sigmoid's derivative is sigma(z) (1 - sigma(z)): dZ = dA * A * (1 - A).",
+            _backward_slope_without_1_minus_A(dA, cache),
+        ),
+        Mistake(
+            "an extra 1/m in dA_prev",
+            "Each column of dA_prev still belongs to one example, so it has "
+            "no 1/m: dA_prev = W^T dZ. Only dW and db average over examples.",
+            (dA_prev / _m(cache), dW, db),
+        ),
+        Mistake(
+            "a transposed dW",
+            "dW = dZ A_prev^T / m has the shape of W, (n_l, n_{l-1}); "
+            "A_prev dZ^T gives its transpose.",
+            (dA_prev, dW.T, db),
+        ),
+        Mistake(
+            "a transposed dA_prev",
+            "dA_prev = W^T dZ has the shape of A_prev, (n_{l-1}, m), one "
+            "example per column; dZ^T W gives its transpose.",
+            (dA_prev.T, dW, db),
+        ),
+        Mistake(
+            "returning the results in the wrong order",
+            "Return the tuple (dA_prev, dW, db), in that order.",
+            (dW, db, dA_prev),
+        ),
+    ]
+
+
+def _m(cache) -> int:
+    (A_prev, _, _), _ = cache
+    return A_prev.shape[1]
+
+
+def _sigmoid(Z):
+    return nnlib.sigmoid(Z)[0]
+
+
+def _backward_without_1_over_m(dA, cache):
+    (A_prev, W, _), Z = cache
+    A = _sigmoid(Z)
+    dZ = dA * A * (1 - A)
+    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)
+
+
+def _backward_W_not_transposed(dA, cache):
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    A = _sigmoid(Z)
+    dZ = dA * A * (1 - A)
+    return W @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def _backward_dZ_sign_flipped(dA, cache):
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    A = _sigmoid(Z)
+    dZ = -dA * A * (1 - A)
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def _backward_db_over_wrong_axis(dA, cache, keepdims):
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    A = _sigmoid(Z)
+    dZ = dA * A * (1 - A)
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=0, keepdims=keepdims) / m
+
+
+def _backward_slope_from_Z(dA, cache):
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    dZ = dA * Z * (1 - Z)
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def _backward_slope_without_1_minus_A(dA, cache):
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    dZ = dA * _sigmoid(Z)
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+# --- the whole network
+
+
+def backprop(fn) -> None:
+    """Check ``fn(AL, Y, caches)``, the learner's backward sweep, against nnlib's.
+
+    The network has layer sizes [3, 4, 2, 1] (no square W) and m = 5
+    examples with mixed labels; a second run raises the output bias until
+    every prediction is exactly 1.0.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(AL, Y, caches) -> grads`` with ``grads["dW<l>"]`` and
+        ``grads["db<l>"]`` for every layer l.
+
+    Raises
+    ------
+    CheckFailed
+        Naming, where it recognises one: gradients stored under the wrong
+        layer's key (the tutorial's keys, or keys shifted by one layer); the
+        output gradient dAL with its sign flipped; a missing 1/m (everywhere,
+        or only in the last layer); the sigmoid's slope applied twice at the
+        output; extra keys such as dA<l>; dividing by AL (1 - AL), which
+        fails when a prediction is exactly 0 or 1.
+    """
+    what = "my_backprop(AL, Y, caches)"
+    params, X, Y = _network()
+    L = len(params) // 2
+    AL, caches = nnlib.forward_prop(X, params)
+    expected = nnlib.backprop(AL, Y, caches)
+    got = _run_backprop(fn, AL, Y, caches, what)
+    compare(_without_dA(got), expected, _backprop_mistakes(AL, Y, caches), what)
+    extra = sorted(set(got) - set(expected))
+    if extra:
+        raise CheckFailed(
+            f"{what} is not right: extra keys {extra}. The gradients are "
+            f"right, but grads should hold exactly dW1, db1, ..., dW{L}, "
+            f"db{L}, one entry per parameter; pass each dA down the loop "
+            f"without storing it."
+        )
+
+    # Every prediction exactly 1.0: AL - Y is fine; dividing by 1 - AL is not.
+    saturated = dict(params, **{f"b{L}": params[f"b{L}"] + 60.0})
+    AL, caches = nnlib.forward_prop(X, saturated)
+    assert np.all(AL == 1.0)
+    expected = nnlib.backprop(AL, Y, caches)
+    got = _run_backprop(fn, AL, Y, caches, what)
+    compare(_without_dA(got), expected, [], what)
+    passed(
+        f"every gradient, dW1 to db{L}, agrees with nnlib's, also when the "
+        f"predictions are exactly 1."
+    )
+
+
+def _network():
+    """Parameters of a [3, 4, 2, 1] network with sizeable weights, X and Y."""
+    rng = np.random.default_rng(8)
+    dims = [3, 4, 2, 1]
+    params = {}
+    for l in range(1, len(dims)):
+        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
+        params[f"b{l}"] = 0.5 * rng.standard_normal((dims[l], 1))
+    X = rng.standard_normal((dims[0], 5))
+    Y = np.array([[1.0, 0.0, 1.0, 1.0, 0.0]])
+    return params, X, Y
+
+
+def _run_backprop(fn, AL, Y, caches, what):
+    """Call the learner's sweep; name a division by zero at saturated outputs."""
+    dividing = (
+        f"{what} is not right: dividing by AL (1 - AL). With predictions of "
+        f"exactly 1.0, the tutorial's dAL = -(Y / AL - (1 - Y) / (1 - AL)) "
+        f"divides by zero and every gradient becomes NaN. Start from "
+        f"dZ[L] = AL - Y and pass it to the linear step, as the chapter does."
+    )
+    try:
+        got = call(fn, AL, Y, caches, what=what)
+    except FloatingPointError as error:
+        raise CheckFailed(f"{dividing} (numpy: {error})") from error
+    if isinstance(got, dict) and not all(_finite(g) for g in got.values()):
+        raise CheckFailed(dividing)
+    return got
+
+
+def _finite(a) -> bool:
+    try:
+        return bool(np.all(np.isfinite(np.asarray(a, dtype=float))))
+    except (TypeError, ValueError):
+        return True  # not numbers: compare will say so
+
+
+def _without_dA(grads):
+    """The gradients with any dA<l> entries set aside (checked separately)."""
+    if not isinstance(grads, dict):
+        return grads
+    return {k: v for k, v in grads.items() if not str(k).startswith("dA")}
+
+
+def _backprop_mistakes(AL, Y, caches) -> list[Mistake]:
+    """What each usual slip returns on this network."""
+    wrong_key = (
+        "Layer l's gradients belong under dW<l> and db<l>: caches[l - 1] is "
+        "layer l's cache, and the last layer, caches[L - 1], is layer L."
+    )
+    missing_m = (
+        "dW = dZ A_prev^T / m and db = (row sums of dZ) / m in every layer, "
+        "the output layer included."
+    )
+    return [
+        Mistake(
+            "storing gradients under the wrong layer's key",
+            wrong_key,
+            _without_dA(_backprop_with_the_tutorials_keys(AL, Y, caches)),
+        ),
+        Mistake(
+            "storing gradients under the wrong layer's key",
+            wrong_key,
+            _backprop_keys_shifted(AL, Y, caches, shift=-1),
+        ),
+        Mistake(
+            "storing gradients under the wrong layer's key",
+            wrong_key,
+            _backprop_keys_shifted(AL, Y, caches, shift=+1),
+        ),
+        Mistake(
+            "the output gradient dAL with its sign flipped",
+            "The cost falls as AL approaches Y, so the output's gradient is "
+            "dZ[L] = AL - Y (or dAL = -(Y / AL - (1 - Y) / (1 - AL))), not Y - AL.",
+            _backprop_dAL_sign_flipped(AL, Y, caches),
+        ),
+        Mistake("a missing 1/m", missing_m, _backprop_without_1_over_m(AL, Y, caches)),
+        Mistake(
+            "a missing 1/m",
+            missing_m,
+            _backprop_without_1_over_m(AL, Y, caches, last_layer_only=True),
+        ),
+        Mistake(
+            "applying the sigmoid's slope twice at the output",
+            "AL - Y is already dZ[L]: the sigmoid's slope is folded in. Pass "
+            "it to the linear step (nnlib's linear_backward), not through "
+            "one_layer_backward, which would multiply by AL (1 - AL) again.",
+            _backprop_slope_twice(AL, Y, caches),
+        ),
+    ]
+
+
+def _backprop_with_the_tutorials_keys(AL, Y, caches):
+    # The tutorial files the last layer under L - 1, then the loop overwrites it.
+    L = len(caches)
+    grads = {}
+    grads[f"dA{L - 1}"], grads[f"dW{L - 1}"], grads[f"db{L - 1}"] = nnlib.linear_backward(
+        AL - Y, caches[L - 1][0]
+    )
+    for l in range(L - 2, -1, -1):
+        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = nnlib.one_layer_backward(
+            grads[f"dA{l + 1}"], caches[l]
+        )
+    return grads
+
+
+def _backprop_keys_shifted(AL, Y, caches, shift):
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L + shift}"], grads[f"db{L + shift}"] = nnlib.linear_backward(
+        AL - Y, caches[L - 1][0]
+    )
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l + shift}"], grads[f"db{l + shift}"] = nnlib.one_layer_backward(
+            dA, caches[l - 1]
+        )
+    return grads
+
+
+def _backprop_dAL_sign_flipped(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = nnlib.linear_backward(Y - AL, caches[L - 1][0])
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
+    return grads
+
+
+def _backprop_without_1_over_m(AL, Y, caches, last_layer_only=False):
+    L = len(caches)
+    grads = {}
+    dZ = AL - Y
+    for l in range(L, 0, -1):
+        (A_prev, W, _), Z = caches[l - 1]
+        if l < L:
+            A = _sigmoid(Z)
+            dZ = dA_prev * A * (1 - A)  # dA_prev from the layer above
+        m = A_prev.shape[1] if (last_layer_only and l < L) else 1
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA_prev = W.T @ dZ
+    return grads
+
+
+def _backprop_slope_twice(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = nnlib.one_layer_backward(AL - Y, caches[L - 1])
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
+    return grads

@@ -1,6 +1,7 @@
 # Set-up, tests and the book, each from a fresh clone with only Python 3 and make.
 #   make book   build the HTML book into _build/html
-#   make test   unit tests, every notebook under nbval, and the warning-free book build
+#   make test   unit tests, every notebook under nbval, the warning-free book build,
+#               and the browser test of the built book (make site-test)
 #   make lab    open the chapters in JupyterLab
 
 PYTHON ?= python3
@@ -9,8 +10,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Warnings are errors, every reference must resolve, and one run reports them all.
 JB_FLAGS := -W -n --keep-going
+# Debian's Chromium drives the browser test; `make site-test` installs it when missing.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: book test unit notebooks lab clean
+.PHONY: book test unit notebooks site-test lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +26,28 @@ book: $(STAMP)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/site
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book/
 
-test: unit notebooks book
+# The built book in headless Chromium with the network refused, plus Sphinx's
+# linkcheck; screenshots and a per-page report land in _build/screenshots/.
+site-test: $(CHROMIUM) book
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/site
+	@cat _build/screenshots/report.txt
+
+# Installed once, as root, through apt; skipped when the binary is already there.
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "The browser test needs Chromium at $(CHROMIUM). Install Debian's package as root" ; \
+	  echo "(apt-get install chromium), or run make with CHROMIUM=/path/to/chromium."; exit 1; fi
+	apt-get update -qq || { echo "apt-get update failed: cannot install Chromium for the browser test"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  || { echo "apt-get install chromium failed: the browser test needs it at $(CHROMIUM)"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "chromium installed, but $(CHROMIUM) is missing; set CHROMIUM=..."; exit 1; }
+
+test: unit notebooks book site-test
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

@@ -1,10 +1,27 @@
-"""Figures for the book: the network's shape, the cost curve, a decision boundary."""
+"""Figures for the book: the network's shape, the cost curve, a decision boundary.
+
+Every figure drawn here gets an opaque background, so that it reads the same on
+the book's light and dark themes (and on a dark notebook front end): black
+text on a transparent figure would vanish on a dark page.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgba
 
 from nnlib._checks import check_layer_dims
 from nnlib.forward import forward_prop
+
+
+def _opaque_background(ax):
+    """Make the figure and Axes backgrounds opaque: white where they are transparent.
+
+    A style that already paints the background (dark_background, say) is kept,
+    since its text colours are chosen for it.
+    """
+    for artist in (ax.figure, ax):
+        if to_rgba(artist.get_facecolor())[3] < 1:
+            artist.set_facecolor("white")
 
 
 def draw_network(layer_dims: list[int], ax=None, max_units: int = 8):
@@ -59,6 +76,7 @@ def draw_network(layer_dims: list[int], ax=None, max_units: int = 8):
     ax.set_ylim(-1.75, 1.25)
     ax.set_title(f"A network with layer_dims = {dims}")
     ax.axis("off")
+    _opaque_background(ax)
     return ax
 
 
@@ -85,6 +103,7 @@ def plot_cost(cost_history: list[float], ax=None, label: str | None = None):
     ax.set_title("Training cost")
     if label is not None:
         ax.legend()
+    _opaque_background(ax)
     return ax
 
 
@@ -133,4 +152,5 @@ def plot_decision_boundary(
     ax.set_ylabel("$x_2$ (no unit)")
     ax.set_title("Decision boundary (black line: probability 0.5)")
     ax.legend(loc="upper right")
+    _opaque_background(ax)
     return ax

@@ -1,3 +1,5 @@
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -28,4 +30,33 @@ def test_decision_boundary_needs_two_inputs():
     assert ax.get_title().startswith("Decision boundary")
     with pytest.raises(ValueError, match="2 inputs"):
         plot_decision_boundary(init_params([3, 1]), np.zeros((3, 2)), np.zeros((1, 2)))
+    plt.close("all")
+
+
+def corner_rgba(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    buffer.seek(0)
+    return plt.imread(buffer)[0, 0]
+
+
+def draw_all():
+    X = np.array([[0.0, 1.0], [1.0, 0.0]])
+    yield draw_network([3, 2, 1])
+    yield plot_cost([0.7, 0.5, 0.4])
+    yield plot_decision_boundary(init_params([2, 3, 1]), X, np.array([[0, 1]]), resolution=20)
+
+
+def test_figures_are_opaque_even_under_a_transparent_style():
+    # The book has a dark theme: a transparent figure's black text would vanish on it.
+    with plt.rc_context({"figure.facecolor": "none", "axes.facecolor": "none"}):
+        for ax in draw_all():
+            np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
+    plt.close("all")
+
+
+def test_a_style_with_its_own_opaque_background_is_kept():
+    with plt.style.context("dark_background"):
+        for ax in draw_all():
+            np.testing.assert_allclose(corner_rgba(ax.figure), [0, 0, 0, 1])
     plt.close("all")

@@ -1,0 +1,253 @@
+"""The built book as a reader sees it, in headless Chromium with no network.
+
+For each page in the table of contents: the title, every formula typeset by
+MathJax (served from the book itself), every image loaded, captioned and with
+alt text, no console errors, no request outside the book, in-book links that
+resolve, the previous/next footer, the launch, download and edit buttons; and a
+full-page screenshot in light and dark mode under _build/screenshots/.
+"""
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve().parent / "screenshots"
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+CHAPTERS = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+# Chapters of numbered parts carry "n. " before their title; appendices do not.
+NUMBERED = [c["file"] for part in TOC["parts"] if part.get("numbered") for c in part["chapters"]]
+PAGES = [TOC["root"]] + CHAPTERS
+REPO = CONFIG["repository"]["url"].rstrip("/")
+BRANCH = CONFIG["repository"].get("branch", "main")
+OWNER_REPO = "/".join(urlsplit(REPO).path.strip("/").split("/")[:2])
+
+# Raw TeX that MathJax should have replaced: $...$, $$, \( \) \[ \], or a control word.
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]|\\(?:begin|end|frac|sum|sigma|partial|mathbf|log|cdot|left|right)\b")
+
+# Text nodes a reader sees, outside code and outside what MathJax produced.
+VISIBLE_TEXT_JS = """() => {
+  const skip = 'pre, code, script, style, noscript, textarea, mjx-container, .highlight, [hidden], .visually-hidden';
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !n.textContent.trim()) continue;
+    if (!el.getClientRects().length) continue;          // not rendered
+    out.push(n.textContent);
+  }
+  return out;
+}"""
+
+MATH_JS = """() => {
+  const math = [...document.querySelectorAll('.math')];
+  return {
+    math: math.length,
+    untypeset: math.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 80)),
+    containers: document.querySelectorAll('mjx-container').length,
+    errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+  };
+}"""
+
+IMAGES_JS = """async () => {
+  const images = [...document.querySelectorAll('img')];
+  for (const img of images) { img.scrollIntoView(); try { await img.decode(); } catch (e) {} }
+  window.scrollTo(0, 0);
+  return images.map(img => {
+    let corner = null;
+    if (img.naturalWidth > 0) {   // the top-left pixel: transparent figures vanish on a dark page
+      const c = document.createElement('canvas'); c.width = 1; c.height = 1;
+      const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+      corner = Array.from(ctx.getImageData(0, 0, 1, 1).data);
+    }
+    const figure = img.closest('figure');
+    return {
+      src: img.getAttribute('src'), url: img.currentSrc || img.src,
+      complete: img.complete, width: img.naturalWidth,
+      alt: img.getAttribute('alt') || '',
+      caption: figure && figure.querySelector('figcaption') ? figure.querySelector('figcaption').innerText.trim() : '',
+      content: !!img.closest('article'), corner,
+    };
+  });
+}"""
+
+LINKS_JS = """() => [...document.querySelectorAll('a[href]')].map(a => ({
+  href: a.getAttribute('href'), url: a.href, text: a.innerText.trim().slice(0, 60),
+}))"""
+
+
+def heading(page: str) -> str:
+    """The page's title as its source gives it: the first '# ' line."""
+    path = ROOT / f"{page}.ipynb"
+    if path.exists():
+        first = json.loads(path.read_text())["cells"][0]
+        text = "".join(first["source"])
+    else:
+        text = (ROOT / f"{page}.md").read_text()
+    return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+
+
+class IdCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("id", "name") and value:
+                self.ids.add(value)
+
+
+_ids = {}
+
+
+def anchors(path: Path) -> set:
+    if path not in _ids:
+        collector = IdCollector()
+        collector.feed(path.read_text(errors="replace"))
+        _ids[path] = collector.ids
+    return _ids[path]
+
+
+def check_internal_link(site: Path, server: str, url: str) -> str | None:
+    """Return why an in-book link is broken, or None if it resolves (file and #fragment)."""
+    parts = urlsplit(url)
+    rel = unquote(parts.path)[len(urlsplit(server).path):]
+    target = site / rel
+    if rel == "" or rel.endswith("/"):
+        target = target / "index.html"
+    if not target.is_file():
+        return f"no file {target.relative_to(site)}"
+    if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target):
+        return f"no #{parts.fragment} in {target.relative_to(site)}"
+    return None
+
+
+def load(context, server, page, problems):
+    tab = context.new_page()
+    tab.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.goto(f"{server}{page}.html", wait_until="load")
+    if tab.evaluate("() => document.querySelectorAll('.math').length"):
+        try:
+            tab.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                  timeout=20_000)
+        except Exception:
+            problems.append("MathJax never loaded, so no formula can be typeset")
+        else:
+            tab.evaluate("() => MathJax.startup.promise")
+    return tab
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_requests, report):
+    problems = []
+    before = len(outside_requests)
+    tab = load(light, server, page, problems)
+    number = NUMBERED.index(page) + 1 if page in NUMBERED else None
+
+    # Title: the heading the source gives, numbered as in the table of contents.
+    expected = heading(page) if number is None else f"{number}. {heading(page)}"
+    h1 = tab.evaluate("""() => { const h = document.querySelector('article h1');
+        if (!h) return null; const c = h.cloneNode(true);
+        c.querySelectorAll('.headerlink').forEach(a => a.remove()); return c.innerText.trim(); }""")
+    assert h1 == expected, f"{page}: heading {h1!r}, expected {expected!r}"
+    assert tab.title().startswith(expected), f"{page}: <title> {tab.title()!r}"
+
+    # Formulas: every .math element typeset, no MathJax errors, no raw TeX left in view.
+    math = tab.evaluate(MATH_JS)
+    if math["untypeset"]:
+        problems.append(f"{len(math['untypeset'])} of {math['math']} formulas not typeset, "
+                        f"first: {math['untypeset'][0]!r}")
+    if math["errors"]:
+        problems.append(f"MathJax errors: {math['errors'][:3]}")
+    raw = sorted({m.group(0) for text in tab.evaluate(VISIBLE_TEXT_JS) for m in RAW_TEX.finditer(text)})
+    if raw:
+        problems.append(f"raw TeX in the visible text: {raw[:5]}")
+
+    # Images: loaded, opaque, and each figure in the text captioned with real alt text.
+    images = tab.evaluate(IMAGES_JS)
+    for img in images:
+        if not img["complete"] or img["width"] == 0:
+            problems.append(f"image did not load: {img['src']}")
+            continue
+        if not img["content"]:
+            continue
+        name = Path(urlsplit(img["src"]).path).name
+        if not img["alt"] or name in img["alt"]:
+            problems.append(f"image without alt text: {img['src']}")
+        if not img["caption"]:
+            problems.append(f"image without a caption: {img['src']}")
+        if img["corner"] and img["corner"][3] < 255:
+            problems.append(f"image with a transparent background (unreadable on a dark page): {img['src']}")
+
+    # Links: every in-book link (pages, #anchors, downloads) resolves.
+    links = tab.evaluate(LINKS_JS)
+    ours = urlsplit(server).netloc
+    internal = [l for l in links if urlsplit(l["url"]).netloc == ours]
+    for link in internal:
+        why = check_internal_link(site, server, link["url"])
+        if why:
+            problems.append(f"broken in-book link {link['href']!r} ({link['text']!r}): {why}")
+    hrefs = [l["url"] for l in links]
+
+    # Previous/next footer, in reading order.
+    footer = tab.evaluate("""() => ({prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href'),
+                                     next: document.querySelector('.prev-next-area a.right-next')?.getAttribute('href')})""")
+    index = PAGES.index(page)
+    if index > 0 and not footer["prev"]:
+        problems.append("no 'previous' link in the footer")
+    if index < len(PAGES) - 1:
+        want = Path(PAGES[index + 1]).name + ".html"
+        if not footer["next"] or not footer["next"].split("#")[0].endswith(want):
+            problems.append(f"footer 'next' is {footer['next']!r}, expected {want}")
+
+    # Edit and download buttons on every page; launch buttons on every notebook.
+    notebook = (ROOT / f"{page}.ipynb").exists()
+    source = f"{page}.ipynb" if notebook else f"{page}.md"
+    wanted = {
+        "edit this page": f"{REPO}/edit/{BRANCH}/{source}",
+        "source download": f"_sources/{source}",
+    }
+    if notebook:
+        wanted.update({
+            "Binder launch": f"mybinder.org/v2/gh/{OWNER_REPO}/{BRANCH}?urlpath=",
+            "Colab launch": f"colab.research.google.com/github/{OWNER_REPO}/blob/{BRANCH}/{source}",
+        })
+    for what, fragment in wanted.items():
+        if not any(fragment in href for href in hrefs):
+            problems.append(f"no {what} link containing {fragment!r}")
+
+    # Screenshots, light and dark, full page.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(page).name
+    tab.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
+    tab.close()
+    dark_tab = load(dark, server, page, problems)
+    (SCREENSHOTS / "dark").mkdir(exist_ok=True)
+    dark_tab.evaluate(IMAGES_JS)
+    dark_tab.screenshot(path=str(SCREENSHOTS / "dark" / f"{stem}.png"), full_page=True)
+    dark_tab.close()
+
+    blocked = outside_requests[before:]
+    if blocked:
+        problems.append(f"requests outside the book (refused): {sorted(set(blocked))[:5]}")
+
+    report[page] = {
+        "title": h1,
+        "formulas": math["containers"],
+        "math_elements": math["math"],
+        "images": len([i for i in images if i["content"]]),
+        "internal_links": len(internal),
+        "problems": problems,
+    }
+    problems = list(dict.fromkeys(problems))  # the dark-mode pass repeats some
+    assert not problems, f"{page}:\n  " + "\n  ".join(problems)

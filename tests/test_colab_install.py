@@ -1,0 +1,89 @@
+"""Each notebook run as on Colab: in a Python where nnlib is not importable, its
+first cell installs nnlib (here from a wheel built from this checkout), and the
+rest of the notebook then runs on the installed package."""
+
+import json
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+nbclient = pytest.importorskip("nbclient")
+nbformat = pytest.importorskip("nbformat")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+KERNEL = "nnlib-colab-test"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """Build nnlib's wheel from a copy of the sources, so no build files land in the checkout."""
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "nnlib", src / "nnlib", ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(out), str(src)],
+        check=True,
+    )
+    (built,) = out.glob("nnlib-*.whl")
+    return built
+
+
+def python_without_nnlib(where: Path) -> Path:
+    """A new venv that sees this environment's packages (numpy, ipykernel, pip) but not nnlib.
+
+    A .pth line adds each site-packages folder to sys.path; .pth files inside
+    those folders (nnlib's editable install is one) are not processed, so nnlib
+    stays unimportable until something installs it.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    dirs = site.getsitepackages() + [sysconfig.get_paths()["purelib"]]
+    (Path(purelib) / "_course_dependencies.pth").write_text("\n".join(dict.fromkeys(dirs)) + "\n")
+    found = subprocess.run(
+        [python, "-c", "import importlib.util as u; print(u.find_spec('nnlib') is None, u.find_spec('numpy') is None)"],
+        check=True, capture_output=True, text=True, cwd=where,
+    ).stdout.split()
+    assert found == ["True", "False"], f"nnlib must be missing and numpy present, got {found}"
+    return python
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, monkeypatch):
+    python = python_without_nnlib(tmp_path / "env")
+    kernels = tmp_path / "jupyter" / "kernels" / KERNEL
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python without nnlib",
+        "language": "python",
+        # The install cell takes the wheel; no index, so nothing is downloaded.
+        "env": {"NNLIB_PIP_SPEC": str(wheel), "PIP_NO_INDEX": "1",
+                "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"},
+    }))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+
+    work = tmp_path / "work"  # outside the checkout, so nnlib cannot come from the cwd
+    work.mkdir()
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import nnlib\nprint(nnlib.__file__)"))
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}}
+    )
+    client.execute()  # raises on any error not in a cell tagged raises-exception
+
+    where = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
+    assert where.startswith(str(tmp_path / "env")), f"nnlib came from {where}, not the wheel"

@@ -3,6 +3,8 @@
 #   make test   unit tests, every notebook under nbval, the warning-free book build,
 #               and the browser test of the built book (make site-test)
 #   make lab    open the chapters in JupyterLab
+#   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
+#   make grade SUBMISSIONS=dir [TIMEOUT=60]   autograde dir/<student>/<chapter>/*.ipynb
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +15,7 @@ JB_FLAGS := -W -n --keep-going
 # Debian's Chromium drives the browser test; `make site-test` installs it when missing.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: book test unit notebooks site-test lab clean
+.PHONY: book test unit notebooks site-test lab clean student grade
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,18 @@ test: unit notebooks book site-test
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+# Coursework (book/14_instructors.md): nbgrader's course folder is _build/course.
+CHAPTER ?=
+SUBMISSIONS ?=
+TIMEOUT ?=
+
+student: $(STAMP)
+	$(BIN)/python instructor/coursework.py student $(CHAPTER)
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<student>/<chapter>/<chapter>.ipynb)"; exit 2; }
+	$(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 clean:
 	rm -rf _build

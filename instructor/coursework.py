@@ -1,0 +1,413 @@
+"""Coursework from the chapters: the student edition, and grading with nbgrader.
+
+    python instructor/coursework.py [--build DIR] student [CHAPTER ...]
+    python instructor/coursework.py [--build DIR] grade SUBMISSIONS [--timeout SECONDS]
+
+(``make student`` and ``make grade`` run these; ``--build`` defaults to ``_build``.)
+
+``student`` lays out an nbgrader course in ``_build/course/`` (``source/``
+generated from ``book/``, the default SQLite gradebook ``gradebook.db``), runs
+``nbgrader generate_assignment`` for each chapter that has exercises and copies
+nbgrader's ``release/`` to ``_build/student/``: one folder per chapter with the
+workbook (solutions replaced by ``# YOUR CODE HERE``, hidden tests removed) and
+the student edition of nnlib, which withholds the functions that the chapter's
+exercises ask for (see ``nnlib/course.py``).
+
+``grade`` copies ``SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb`` (nbgrader's
+``submitted/`` layout) into the course, runs ``nbgrader autograde`` and
+``nbgrader generate_feedback`` once per submission, so that no submission can
+stop the grading of the others, and writes ``_build/course/scores.csv``: one
+row per student and chapter with the score, the maximum, the seconds it took,
+and the reason for every point lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+COURSE = ROOT / "_build" / "course"  # nbgrader's course folder: the instructor's only
+STUDENT = ROOT / "_build" / "student"  # what students get, one folder per chapter
+CONFIG = Path(__file__).with_name("nbgrader_config.py")
+COURSE_ID = "nn-from-scratch"
+MISSING_CELL = "was missing from the submission"  # nbgrader's note on a test cell it put back
+
+
+# ---------------------------------------------------------------- chapters
+
+
+def chapters() -> list[str]:
+    """The chapter notebooks (names without .ipynb) that have nbgrader cells, in order."""
+    return [p.stem for p in sorted(BOOK.glob("[0-9]*.ipynb")) if _has_exercises(p)]
+
+
+def _has_exercises(path: Path) -> bool:
+    nb = json.loads(path.read_text())
+    return any("nbgrader" in c.get("metadata", {}) for c in nb["cells"])
+
+
+def withheld(nb) -> dict[str, str]:
+    """nnlib functions that the chapter's exercises ask the learner to write.
+
+    A solution cell that defines ``my_<name>``, where ``<name>`` is a function
+    nnlib exports, withholds ``<name>``; its grade_id ``exN_k_solution`` names
+    the exercise. Returns e.g. ``{"sigmoid": "Exercise 3.1"}``.
+    """
+    import nnlib
+
+    found = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("solution"):
+            continue
+        match = re.fullmatch(r"ex(\d+)_(\d+)_solution", meta.get("grade_id", ""))
+        exercise = f"Exercise {match[1]}.{match[2]}" if match else f"the exercise {meta.get('grade_id')}"
+        for node in ast.walk(ast.parse(_python_only(cell.source))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("my_"):
+                name = node.name[3:]
+                if name in nnlib.__all__ and callable(getattr(nnlib, name)):
+                    found[name] = exercise
+    return found
+
+
+def _python_only(source: str) -> str:
+    # IPython magics are not Python; blank them out before parsing.
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def _banner(names: dict[str, str]) -> str:
+    text = (
+        "```{note}\n**Your workbook for this chapter.** The exercises are at the end: "
+        "replace each `# YOUR CODE HERE` with your answer and run the check below it. "
+        "Cells that say *Hidden tests* run only when your work is graded."
+    )
+    if names:
+        yours = ", ".join(f"`{n}` (your `my_{n}`, {e})" for n, e in names.items())
+        text += (
+            f" In this workbook these functions are yours, not nnlib's: {yours}. "
+            "The chapter's cells run your code, so do those exercises first, then run the "
+            "chapter from the top. Everything else still comes from nnlib."
+        )
+    return text + "\n```"
+
+
+# ---------------------------------------------------------------- student edition
+
+
+def student_nnlib(dest: Path, names: dict[str, str], chapter: str) -> None:
+    """Copy nnlib to ``dest`` as the student edition that withholds ``names``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(ROOT / "nnlib", dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_edition.py"))
+    (dest / "_edition.py").write_text(
+        f'"""Student edition of chapter {chapter}, written by `make student`: see course.py."""\n\n'
+        f"CHAPTER = {chapter!r}\n"
+        f"WITHHELD = {names!r}\n"
+    )
+    with open(dest / "__init__.py", "a") as init:
+        init.write(
+            "\n# Student edition (make student): the functions this chapter's exercises ask\n"
+            "# for are the learner's own; see nnlib/course.py.\n"
+            "from nnlib._edition import WITHHELD as _WITHHELD\n"
+            "from nnlib.course import withhold as _withhold\n\n"
+            "_withhold(_WITHHELD)\n"
+        )
+
+
+def make_source(chapter: str) -> dict[str, str]:
+    """Write the course's ``source/<chapter>/`` from ``book/``; return the withheld functions."""
+    nb = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
+    names = withheld(nb)
+    banner = nbformat.v4.new_markdown_cell(_banner(names))
+    banner.metadata["tags"] = ["student-edition"]
+    nb.cells.insert(1, banner)
+    folder = COURSE / "source" / chapter
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{chapter}.ipynb")
+    student_nnlib(folder / "nnlib", names, chapter)
+    return names
+
+
+def nbgrader_api(timeout: int | None = None):
+    """nbgrader's Python API on the course folder, configured by its nbgrader_config.py.
+
+    One process for all the work: each nbgrader command started afresh would
+    spend some six seconds importing Jupyter before doing anything.
+    """
+    import logging
+    import warnings
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    # nbgrader runs the `alembic` command to check the gradebook's schema: it
+    # must find the one beside this Python even when the venv is not activated.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(COURSE)).load_config()
+    config.CourseDirectory.root = str(COURSE)
+    config.NbGraderAPI.log_level = "WARN"
+    if timeout:
+        config.Execute.timeout = timeout
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    # nbgrader's gradebook warns (SQLAlchemy) when it records a submission it could not grade.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    return api
+
+
+def setup_course() -> None:
+    COURSE.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CONFIG, COURSE / "nbgrader_config.py")
+
+
+def make_student(selected: list[str]) -> None:
+    """Generate the student edition of the selected chapters (all with exercises if none)."""
+    available = chapters()
+    selected = selected or available
+    unknown = [c for c in selected if c not in available]
+    if unknown:
+        sys.exit(f"no exercises in {', '.join(unknown)}; chapters with exercises: {', '.join(available)}")
+    setup_course()
+    api = nbgrader_api()
+    for chapter in selected:
+        names = make_source(chapter)
+        result = api.generate_assignment(chapter, force=True)
+        if not result["success"]:
+            sys.exit(f"nbgrader generate_assignment {chapter} failed:\n{result.get('log', '')}{result.get('error', '')}")
+        out = STUDENT / chapter
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(COURSE / "release" / chapter, out)
+        withheld_text = ", ".join(names) if names else "nothing"
+        print(f"{chapter}: student edition in {out} (nnlib withholds {withheld_text})")
+    found = leaks(STUDENT)
+    if found:
+        sys.exit("The student edition leaks solutions or hidden tests:\n" + "\n".join(found[:20]))
+
+
+# ---------------------------------------------------------------- leaks
+
+REGIONS = [("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]
+GRADING_FILES = {"gradebook.db", "nbgrader_config.py", "scores.csv", "source", "submitted", "autograded",
+                 "feedback", "logs"}
+
+
+def secret_lines() -> dict[str, str]:
+    """Lines of the book's solution and hidden-test regions that nothing public contains.
+
+    Public: every line of the chapters outside those regions, and nnlib's
+    source, which the book shows anyway. Returns line -> where it comes from.
+    """
+    secret, public = {}, set()
+    for path in sorted(BOOK.glob("*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            inside = None
+            for line in cell.source.splitlines():
+                text = line.strip()
+                begins = [end for begin, end in REGIONS if text == begin]
+                if inside is None and begins:
+                    inside = begins[0]
+                elif inside is not None and text == inside:
+                    inside = None
+                elif inside is not None:
+                    if text:
+                        secret.setdefault(text, f"{path.stem} cell {index}")
+                else:
+                    public.add(text)
+    for path in (ROOT / "nnlib").rglob("*.py"):
+        public.update(line.strip() for line in path.read_text().splitlines())
+    return {line: where for line, where in secret.items() if line not in public}
+
+
+def leaks(student: Path) -> list[str]:
+    """Everything in a student edition that should not be there: secret lines and grading files."""
+    secret = secret_lines()
+    found = []
+    for path in sorted(student.rglob("*")):
+        where = path.relative_to(student)
+        if path.name in GRADING_FILES:
+            found.append(f"{where}: grading files belong in the course folder only")
+        if not path.is_file():
+            continue
+        if path.suffix == ".ipynb":
+            cells = nbformat.read(path, as_version=4).cells
+            lines = [(f"cell {i}", l) for i, c in enumerate(cells) for l in c.source.splitlines()]
+        else:
+            try:
+                lines = [("", l) for l in path.read_text().splitlines()]
+            except UnicodeDecodeError:
+                continue
+        for place, line in lines:
+            if line.strip() in secret:
+                found.append(f"{where} {place}: {line.strip()!r} (from {secret[line.strip()]})")
+            elif any(marker in line for pair in REGIONS for marker in pair):
+                found.append(f"{where} {place}: an nbgrader marker, {line.strip()!r}")
+    return found
+
+
+# ---------------------------------------------------------------- grading
+
+
+def submissions(folder: Path) -> list[tuple[str, str]]:
+    """(student, chapter) pairs in an nbgrader ``submitted/`` layout."""
+    return sorted(
+        (s.name, a.name)
+        for s in folder.iterdir()
+        if s.is_dir() and not s.name.startswith(".")
+        for a in s.iterdir()
+        if a.is_dir() and not a.name.startswith(".")
+    )
+
+
+def grade(folder: Path, timeout: int | None) -> Path:
+    """Autograde every submission in ``folder``; write scores.csv and the feedback; return the CSV."""
+    folder = folder.resolve()
+    pairs = submissions(folder)
+    if not pairs:
+        sys.exit(f"no submissions in {folder}: expected {folder}/<student>/<chapter>/<chapter>.ipynb")
+    setup_course()
+    for chapter in sorted({c for _, c in pairs}):
+        if not (COURSE / "release" / chapter).exists():
+            make_student([chapter])
+    if (COURSE / "submitted").exists():
+        shutil.rmtree(COURSE / "submitted")
+    for student, chapter in pairs:
+        shutil.copytree(folder / student / chapter, COURSE / "submitted" / student / chapter)
+    logs = COURSE / "logs"
+    logs.mkdir(exist_ok=True)
+    api = nbgrader_api(timeout)
+    rows = []
+    for student, chapter in pairs:
+        start = time.perf_counter()
+        result = api.autograde(chapter, student, force=True)
+        feedback = api.generate_feedback(chapter, student, force=True)
+        seconds = time.perf_counter() - start
+        for name, r in (("autograde", result), ("feedback", feedback)):
+            (logs / f"{name}-{student}-{chapter}.log").write_text(r.get("log", "") + r.get("error", ""))
+        rows.append(score_row(student, chapter, result, seconds))
+        print(f"{student:>16} {chapter}: {rows[-1]['score']:g}/{rows[-1]['max_score']:g} "
+              f"in {seconds:.1f} s  {rows[-1]['reason']}")
+    out = COURSE / "scores.csv"
+    with open(out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["student", "chapter", "score", "max_score", "seconds", "reason"])
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"Scores: {out}\nFeedback: {COURSE / 'feedback'}/<student>/<chapter>/<chapter>.html")
+    return out
+
+
+def score_row(student: str, chapter: str, result, seconds: float) -> dict:
+    """Score and reasons for one submission, from the gradebook and the autograded notebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    max_score = _max_score(chapter)
+    submitted = COURSE / "submitted" / student / chapter / f"{chapter}.ipynb"
+    graded = COURSE / "autograded" / student / chapter / f"{chapter}.ipynb"
+    row = {"student": student, "chapter": chapter, "max_score": max_score, "seconds": round(seconds, 1)}
+    if not submitted.exists():
+        return row | {"score": 0.0, "reason": f"no {chapter}.ipynb in the submission"}
+    if not result["success"] or not graded.exists():
+        return row | {"score": 0.0, "reason": "could not be graded: " + _failure(submitted, result)}
+    with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}", COURSE_ID) as gb:
+        try:
+            score = gb.find_submission(chapter, student).score
+        except MissingEntry:
+            score = 0.0
+    nb = nbformat.read(graded, as_version=4)
+    return row | {"score": float(score), "reason": "; ".join(_reasons(nb)) or "all tests passed"}
+
+
+def _max_score(chapter: str) -> float:
+    nb = nbformat.read(COURSE / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+    return float(sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
+                     if c.metadata.get("nbgrader", {}).get("grade")))
+
+
+def _failure(submitted: Path, result) -> str:
+    if submitted.stat().st_size == 0:
+        return "the notebook file is empty (0 bytes)"
+    text = result.get("log", "") + result.get("error", "")
+    errors = re.findall(r"^\s*(\w*(?:Error|Exception)\w*: .*)$", text, flags=re.M)
+    return errors[-1].strip() if errors else "nbgrader failed; see the log in _build/course/logs"
+
+
+def _reasons(nb) -> list[str]:
+    """One reason per test cell that lost points, and the first error in the learner's cells."""
+    from nbgrader.utils import determine_grade
+
+    reasons = []
+    first_error = None
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
+            continue
+        error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
+        if meta.get("solution") and error is not None and first_error is None:
+            first_error = f"{meta['grade_id']}: {_error_text(error)}"
+        if not meta.get("grade"):
+            continue
+        score, max_score = determine_grade(cell)
+        deleted = MISSING_CELL in cell.source
+        if score is None or (score >= max_score and not deleted):
+            continue
+        why = "passed" if score >= max_score else _error_text(error) if error is not None else _failed_lines(cell)
+        if deleted:
+            why = "this test cell had been deleted; nbgrader put it back and ran it: " + why
+        reasons.append(f"{meta['grade_id']} {score:g}/{max_score:g}: {why}")
+    if first_error and reasons:
+        reasons.insert(0, first_error)
+    return reasons
+
+
+def _error_text(error) -> str:
+    if error.ename == "CellTimeoutError":
+        return "timed out (no answer before the per-cell time limit)"
+    if error.ename == "KeyboardInterrupt":
+        return "timed out (interrupted at the per-cell time limit)"
+    value = " ".join(str(error.evalue).split())
+    return f"{error.ename}: {value}" if value else error.ename
+
+
+def _failed_lines(cell) -> str:
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
+    failed = [" ".join(line.split()) for line in text.splitlines() if line.startswith("FAILED")]
+    return " ".join(failed) or "partial credit"
+
+
+def main(argv: list[str] | None = None) -> None:
+    global COURSE, STUDENT
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "_build",
+                        help="folder for course/ and student/ (default: _build)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("student", help="write the student edition into _build/student/")
+    s.add_argument("chapters", nargs="*", help="e.g. 03_sigmoid (default: every chapter with exercises)")
+    g = sub.add_parser("grade", help="autograde a folder of submissions")
+    g.add_argument("submissions", type=Path, help="SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb")
+    g.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    args = parser.parse_args(argv)
+    COURSE, STUDENT = args.build.resolve() / "course", args.build.resolve() / "student"
+    if args.command == "student":
+        make_student(args.chapters)
+    else:
+        grade(args.submissions, args.timeout)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,11 +4,31 @@ Each check raises ``ValueError`` with a message in the book's terms: what was
 expected, what came, and, where a common slip explains it, what to try. The
 inner steps of the network (``sigmoid``, ``one_layer_backward``, ...) do not
 call these, so that they stay as plain as the equations.
+
+``train`` checks its data once and then calls ``forward_prop``,
+``cost_function`` and ``backprop`` every epoch. Inside ``inputs_checked()``
+those calls skip the scans that look at every number of X and Y (finite?
+0 or 1?), which would otherwise be repeated each epoch; shapes are still
+checked. Called directly, every function checks everything.
 """
 
+import contextlib
+import contextvars
 import numbers
 
 import numpy as np
+
+_inputs_checked = contextvars.ContextVar("nnlib_inputs_checked", default=False)
+
+
+@contextlib.contextmanager
+def inputs_checked():
+    """Within this block, trust that the values of X and Y were already checked."""
+    token = _inputs_checked.set(True)
+    try:
+        yield
+    finally:
+        _inputs_checked.reset(token)
 
 
 def check_layer_dims(layer_dims) -> list[int]:
@@ -90,7 +110,7 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
         )
     if X.shape[1] == 0:
         raise ValueError("X has no examples (0 columns); expected at least one")
-    if not np.all(np.isfinite(X)):
+    if not _inputs_checked.get() and not np.all(np.isfinite(X)):
         bad = int(np.size(X) - np.count_nonzero(np.isfinite(X)))
         raise ValueError(
             f"X must hold finite numbers; it has {bad} NaN or infinite "
@@ -110,8 +130,7 @@ def check_Y(Y, shape: tuple[int, int]) -> np.ndarray:
             f"Y has shape {Y.shape} but expected {shape}: one label per "
             f"column, matching the {shape[1]} examples{hint}"
         )
-    labels = np.unique(Y[np.isfinite(Y)]) if Y.size else Y
-    if not np.all(np.isfinite(Y)) or not np.all(np.isin(labels, (0.0, 1.0))):
+    if not _inputs_checked.get() and not np.all((Y == 0) | (Y == 1)):
         shown = np.unique(Y)[:5]
         raise ValueError(
             f"Y must hold labels 0 or 1 only; found values such as "
@@ -141,9 +160,38 @@ def check_count(value, name: str) -> int:
     return int(value)
 
 
-def _as_float_array(a, name: str) -> np.ndarray:
+def check_batch_size(batch_size, m: int) -> int:
+    """Check a mini-batch size is None (all m examples) or a whole number from 1."""
+    if batch_size is None:
+        return m
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
+        raise ValueError(
+            f"batch_size must be None (all examples at once) or a whole number "
+            f"of examples, 1 or more; got {batch_size!r}"
+        )
+    return min(int(batch_size), m)
+
+
+def check_dtype(dtype) -> np.dtype:
+    """Check a training precision is float64 or float32."""
     try:
-        return np.asarray(a, dtype=float)
+        chosen = np.dtype(dtype)
+    except TypeError:
+        chosen = None
+    if chosen not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
+    return chosen
+
+
+def _as_float_array(a, name: str) -> np.ndarray:
+    """Return a as a float64 array; float32 arrays stay float32 (see train's dtype)."""
+    try:
+        a = np.asarray(a)
+        return a if a.dtype == np.float32 else a.astype(np.float64, copy=False)
     except (TypeError, ValueError):
         raise ValueError(
             f"{name} must be an array of numbers; got {_describe(a)}"

@@ -2,7 +2,10 @@
 
 import numpy as np
 
+from nnlib._blocks import in_blocks
 
+
+@in_blocks  # large arrays go a few rows at a time, in cache: see nnlib/_blocks.py
 def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Apply the logistic function elementwise: A = 1 / (1 + exp(-Z)).
 
@@ -18,12 +21,17 @@ def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cache : ndarray of shape (n_l, m)
         Z, kept for the backward pass.
     """
-    Z = np.asarray(Z, dtype=float)
+    Z = np.asarray(Z)
+    if Z.dtype != np.float32:  # float32 stays float32 (train's dtype); all else float64
+        Z = Z.astype(np.float64, copy=False)
     # exp(-|Z|) lies in (0, 1], so it never overflows, whatever the sign of Z.
     # For Z >= 0 this is the textbook 1 / (1 + exp(-Z)); for Z < 0 the same
     # value written as exp(Z) / (1 + exp(Z)).
     E = np.exp(-np.abs(Z))
-    A = np.where(Z >= 0, 1.0, E) / (1.0 + E)
+    # The numerator, 1 where Z >= 0 and E where Z < 0, is the larger of sign(Z)
+    # and E (as E <= 1): the same as np.where(Z >= 0, 1.0, E), several times faster.
+    A = np.maximum(np.sign(Z), E)
+    A /= 1.0 + E
     return A, Z
 
 

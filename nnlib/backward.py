@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from nnlib._blocks import blockwise
 from nnlib._checks import check_Y
 from nnlib.activations import sigmoid_backward
 
@@ -68,6 +69,13 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
     AL (1 - AL), gives the same numbers without dividing by zero when a
     prediction reaches exactly 0 or 1.
 
+    Each layer then takes the steps of ``one_layer_backward``, with two
+    savings that leave the numbers unchanged. The sigmoid's slope
+    A[l-1] (1 - A[l-1]) uses the activations that ``forward_prop`` kept (the
+    A_prev of layer l) instead of recomputing the sigmoid from Z[l-1]. And
+    the loop stops before dA[0], the gradient with respect to X itself,
+    which no parameter needs.
+
     Parameters
     ----------
     AL : ndarray of shape (n_L, m)
@@ -86,10 +94,15 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
     Y = check_Y(Y, np.shape(AL))
     L = len(caches)
     grads = {}
-    linear_cache, _ = caches[L - 1]
-    dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, linear_cache)
-    for l in range(L - 1, 0, -1):
-        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = one_layer_backward(
-            dA_prev, caches[l - 1]
-        )
+    dZ = AL - Y
+    for l in range(L, 0, -1):
+        (A_prev, W, b), _ = caches[l - 1]
+        m = A_prev.shape[1]
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        if l > 1:
+            # Into layer l-1: dA = W^T dZ, then dZ = dA * A * (1 - A) with
+            # A = A_prev, block by block and written over dA (see _blocks.py).
+            dA = W.T @ dZ
+            dZ = blockwise(lambda dA, A: dA * A * (1 - A), dA, A_prev, out=dA)
     return grads

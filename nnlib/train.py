@@ -3,12 +3,15 @@
 import numpy as np
 
 from nnlib._checks import (
+    check_batch_size,
     check_count,
+    check_dtype,
     check_layer_dims,
     check_params,
     check_positive,
     check_X,
     check_Y,
+    inputs_checked,
 )
 from nnlib.backward import backprop
 from nnlib.cost import cost_function
@@ -24,11 +27,15 @@ def train(
     epochs: int,
     lr: float,
     seed: int | None = 3,
+    batch_size: int | None = None,
+    dtype=np.float64,
 ) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Fit a sigmoid network by full-batch gradient descent for a number of epochs.
+    """Fit a sigmoid network by gradient descent for a number of epochs.
 
     Each epoch runs forward_prop, cost_function, backprop and
-    update_parameters once over all m examples.
+    update_parameters once over all m examples (full batch, as in the
+    tutorial), or, with ``batch_size``, once per mini-batch, the examples
+    taken in a fresh random order every epoch.
 
     Parameters
     ----------
@@ -40,32 +47,59 @@ def train(
         ``[n_x, n_1, ..., n_L]``; ``n_x`` must match the rows of X and
         ``n_L`` the rows of Y.
     epochs : int
-        Number of gradient-descent steps, zero or more.
+        Number of passes over the training set, zero or more.
     lr : float
         Learning rate, greater than zero.
     seed : int or None, default 3
-        Seed for ``init_params``.
+        Seed for ``init_params`` and for the order of the mini-batches.
+    batch_size : int or None, default None
+        Examples per gradient-descent step. None takes all m at once: one
+        step per epoch. Otherwise the m examples are cut into
+        ceil(m / batch_size) batches of nearly equal size, and only one
+        batch's activations are held in memory at a time.
+    dtype : np.float64 or np.float32, default np.float64
+        Precision of the arithmetic. float32 halves the memory and is
+        faster; the initial weights are the same, rounded.
 
     Returns
     -------
     params : dict of str to ndarray
-        The trained ``W1, b1, ..., WL, bL``.
+        The trained ``W1, b1, ..., WL, bL``, of the given dtype.
     cost_history : list of float
-        The cost before each step, one entry per epoch.
+        One entry per epoch: the cost before the epoch's step (with
+        mini-batches, the mean of the batches' costs, each measured before
+        its own step).
     """
     dims = check_layer_dims(layer_dims)
     X = check_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
     Y = check_Y(Y, (dims[-1], X.shape[1]))
     epochs = check_count(epochs, "epochs")
     lr = check_positive(lr, "lr")
+    m = X.shape[1]
+    batch_size = check_batch_size(batch_size, m)
+    dtype = check_dtype(dtype)
 
-    params = init_params(dims, seed=seed)
+    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    params = {name: p.astype(dtype, copy=False) for name, p in init_params(dims, seed).items()}
+    shuffle = np.random.default_rng(seed)
+    n_batches = -(-m // batch_size)  # ceil(m / batch_size)
     cost_history = []
-    for _ in range(epochs):
-        AL, caches = forward_prop(X, params)
-        cost_history.append(cost_function(AL, Y))
-        grads = backprop(AL, Y, caches)
-        params = update_parameters(params, grads, lr)
+    # X and Y were checked above; the steps below need not scan them again every epoch.
+    with inputs_checked():
+        for _ in range(epochs):
+            if n_batches == 1:
+                batches = [slice(None)]  # all examples, in their order
+            else:
+                batches = np.array_split(shuffle.permutation(m), n_batches)
+            costs = []
+            for batch in batches:
+                X_batch, Y_batch = X[:, batch], Y[:, batch]
+                AL, caches = forward_prop(X_batch, params)
+                costs.append(cost_function(AL, Y_batch))
+                grads = backprop(AL, Y_batch, caches)
+                del AL, caches  # free the activations before the next forward pass
+                params = update_parameters(params, grads, lr)
+            cost_history.append(sum(costs) / n_batches)
     return params, cost_history
 
 

@@ -46,3 +46,21 @@ def test_derivative_matches_central_difference(rng):
     # Rounding in the difference quotient is about eps / h ~ 2e-10 in absolute terms.
     np.testing.assert_allclose(sigmoid_backward(np.ones_like(Z), Z), numeric, rtol=1e-7, atol=1e-9)
     assert np.isclose(sigmoid_backward(np.ones((1, 1)), np.zeros((1, 1)))[0, 0], 0.25)
+
+
+def test_large_arrays_match_the_formula_on_the_whole_array(rng):
+    # sigmoid works a few rows at a time; every element must come out as in one whole-array call.
+    Z = 20 * rng.standard_normal((300, 5000))
+    A, cache = sigmoid(Z)
+    E = np.exp(-np.abs(Z))
+    np.testing.assert_array_equal(A, np.where(Z >= 0, 1.0, E) / (1.0 + E))
+    assert cache is Z
+
+
+def test_dtypes():
+    # float32 stays float32 (for training in single precision); integers and lists become float64.
+    A32, Z32 = sigmoid(np.array([[-1000.0, 0.0, 3.0]], dtype=np.float32))
+    assert A32.dtype == np.float32 and Z32.dtype == np.float32
+    np.testing.assert_allclose(A32, [[0.0, 0.5, 1 / (1 + math.exp(-3.0))]], rtol=1e-6)
+    assert sigmoid(np.array([[0, 2]]))[0].dtype == np.float64
+    np.testing.assert_array_equal(sigmoid([[0, 0]])[0], [[0.5, 0.5]])

@@ -3,7 +3,14 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib import backprop, cost_function, forward_prop, one_layer_backward, sigmoid
+from nnlib import (
+    backprop,
+    cost_function,
+    forward_prop,
+    linear_backward,
+    one_layer_backward,
+    sigmoid,
+)
 
 
 def central_difference_grads(params, X, Y, h=1e-6):
@@ -84,3 +91,30 @@ def test_labels_of_the_wrong_shape(net):
     AL, caches = forward_prop(X, params)
     with pytest.raises(ValueError, match=r"Y has shape \(7,\)"):
         backprop(AL, Y.ravel(), caches)
+
+
+def test_backprop_equals_one_layer_backward_layer_by_layer(net):
+    # backprop reuses the cached A instead of recomputing sigmoid(Z), and skips dA[0]: same numbers.
+    params, X, Y = net
+    AL, caches = forward_prop(X, params)
+    grads = backprop(AL, Y, caches)
+    L = len(caches)
+    dA, dW, db = linear_backward(AL - Y, caches[L - 1][0])
+    expected = {f"dW{L}": dW, f"db{L}": db}
+    for l in range(L - 1, 0, -1):
+        dA, expected[f"dW{l}"], expected[f"db{l}"] = one_layer_backward(dA, caches[l - 1])
+    assert set(grads) == set(expected)
+    for key in expected:
+        np.testing.assert_array_equal(grads[key], expected[key])
+
+
+def test_backprop_keeps_float32_and_leaves_the_caches_alone(net):
+    params, X, Y = net
+    params32 = {k: v.astype(np.float32) for k, v in params.items()}
+    AL, caches = forward_prop(X.astype(np.float32), params32)
+    before = [(A_prev.copy(), Z.copy()) for (A_prev, _, _), Z in caches]
+    grads = backprop(AL, Y.astype(np.float32), caches)
+    assert all(g.dtype == np.float32 for g in grads.values())
+    for ((A_prev, _, _), Z), (A_before, Z_before) in zip(caches, before):
+        np.testing.assert_array_equal(A_prev, A_before)
+        np.testing.assert_array_equal(Z, Z_before)

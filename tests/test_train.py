@@ -1,7 +1,22 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 
-from nnlib import accuracy, load_breast_cancer, predict, standardize, train, train_test_split
+from nnlib import (
+    accuracy,
+    backprop,
+    cost_function,
+    forward_prop,
+    init_params,
+    load_breast_cancer,
+    make_moons,
+    predict,
+    standardize,
+    train,
+    train_test_split,
+    update_parameters,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +103,131 @@ def test_predict_checks_its_input():
         predict(np.zeros((2, 5)), params, threshold=1.5)
     with pytest.raises(ValueError, match="2-D"):
         accuracy(np.zeros(3), np.zeros((1, 3)))
+
+
+def test_train_is_the_four_steps_in_a_loop(cancer):
+    # Independent reference: forward_prop, cost_function, backprop, update_parameters by hand.
+    X_train, _, Y_train, _ = cancer
+    params = init_params([30, 5, 1], seed=3)
+    history = []
+    for _ in range(15):
+        AL, caches = forward_prop(X_train, params)
+        history.append(cost_function(AL, Y_train))
+        params = update_parameters(params, backprop(AL, Y_train, caches), 0.5)
+    trained, trained_history = train(X_train, Y_train, [30, 5, 1], epochs=15, lr=0.5)
+    assert trained_history == history
+    for name in params:
+        np.testing.assert_array_equal(trained[name], params[name])
+
+
+@pytest.mark.parametrize(
+    "batch_size, dtype", [(None, np.float64), (50, np.float64), (50, np.float32)]
+)
+def test_seeded_runs_are_deterministic(cancer, batch_size, dtype):
+    # The same seed gives the same weights and the same mini-batch order; another seed does not.
+    X_train, _, Y_train, _ = cancer
+    runs = [train(X_train, Y_train, [30, 4, 1], 5, 0.5, seed=s, batch_size=batch_size, dtype=dtype)
+            for s in (3, 3, 4)]
+    (p1, h1), (p2, h2), (p3, h3) = runs
+    assert h1 == h2 and h1 != h3
+    for name in p1:
+        np.testing.assert_array_equal(p1[name], p2[name])
+        assert p1[name].dtype == dtype
+
+
+def test_float32_matches_float64_accuracy(cancer):
+    # The train chapter's network in single precision: same test accuracy within 1 point.
+    X_train, X_test, Y_train, Y_test = cancer
+    accuracies = {}
+    for dtype in (np.float64, np.float32):
+        params, history = train(X_train, Y_train, [30, 8, 1], epochs=2000, lr=0.5, dtype=dtype)
+        assert all(p.dtype == dtype for p in params.values())
+        accuracies[dtype] = accuracy(predict(X_test, params), Y_test)
+    assert accuracies[np.float64] >= 0.95
+    # Within one point (0.01), up to rounding.
+    assert abs(accuracies[np.float32] - accuracies[np.float64]) <= 0.01 + 1e-12
+
+
+def test_mini_batches_reach_the_same_accuracy(cancer):
+    # batch_size=64: seven steps per epoch, so fewer epochs reach the full-batch accuracy.
+    X_train, X_test, Y_train, Y_test = cancer
+    full, _ = train(X_train, Y_train, [30, 8, 1], epochs=2000, lr=0.5)
+    mini, history = train(X_train, Y_train, [30, 8, 1], epochs=300, lr=0.5, batch_size=64)
+    full_acc = accuracy(predict(X_test, full), Y_test)
+    mini_acc = accuracy(predict(X_test, mini), Y_test)
+    assert abs(mini_acc - full_acc) <= 0.01 + 1e-12  # one point, up to rounding
+    assert history[-1] < 0.2 * history[0]
+
+
+def test_mini_batches_on_the_moons():
+    # The other course data set, with the train chapter's settings: within 1 point as well.
+    X, Y = make_moons(m=400, noise=0.15, seed=0)
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, seed=0)
+    full, _ = train(X_train, Y_train, [2, 8, 1], epochs=2000, lr=5.0)
+    mini, _ = train(X_train, Y_train, [2, 8, 1], epochs=500, lr=5.0, batch_size=64)
+    full_acc = accuracy(predict(X_test, full), Y_test)
+    assert full_acc >= 0.97
+    mini_acc = accuracy(predict(X_test, mini), Y_test)
+    assert abs(mini_acc - full_acc) <= 0.01 + 1e-12  # one point, up to rounding
+
+
+def test_batch_size_of_m_or_more_is_full_batch(cancer):
+    X_train, _, Y_train, _ = cancer
+    m = X_train.shape[1]
+    _, h_none = train(X_train, Y_train, [30, 3, 1], 5, 0.5)
+    _, h_m = train(X_train, Y_train, [30, 3, 1], 5, 0.5, batch_size=m)
+    _, h_more = train(X_train, Y_train, [30, 3, 1], 5, 0.5, batch_size=10 * m)
+    assert h_none == h_m == h_more
+
+
+def peak_bytes(*args, **kwargs):
+    """Peak memory that numpy allocates (tracemalloc sees it) during one call of train."""
+    tracemalloc.start()
+    try:
+        train(*args, **kwargs)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_peak_memory_of_an_epoch_is_within_twice_the_caches():
+    # The caches hold Z[l] and A[l] of every layer; the backward pass may add less than as much.
+    rng = np.random.default_rng(0)
+    m, dims = 8000, [50, 128, 64, 1]
+    X = rng.standard_normal((dims[0], m))
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    caches = 2 * sum(dims[1:]) * m * 8
+    full = peak_bytes(X, Y, dims, epochs=2, lr=0.1)
+    assert caches < full < 2 * caches, full / caches
+    # Mini-batches of 500 keep one batch's caches at a time: a fraction of the memory.
+    assert peak_bytes(X, Y, dims, epochs=2, lr=0.1, batch_size=500) < full / 4
+    # float32 halves it.
+    assert peak_bytes(X, Y, dims, epochs=2, lr=0.1, dtype=np.float32) < 0.6 * full
+
+
+def test_checks_still_run_after_training(cancer):
+    # train skips re-scanning its data inside the loop; direct calls still check everything.
+    X_train, _, Y_train, _ = cancer
+    params, _ = train(X_train, Y_train, [30, 2, 1], 2, 0.5)
+    bad = X_train.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        forward_prop(bad, params)
+    with pytest.raises(ValueError, match="labels 0 or 1"):
+        cost_function(np.full(Y_train.shape, 0.5), 2 * Y_train)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"batch_size": 0}, "batch_size must be None"),
+        ({"batch_size": 2.5}, "batch_size must be None"),
+        ({"batch_size": True}, "batch_size must be None"),
+        ({"dtype": np.int64}, "dtype must be np.float64 or np.float32"),
+        ({"dtype": "float16"}, "dtype must be np.float64 or np.float32"),
+        ({"dtype": "not a type"}, "dtype must be np.float64 or np.float32"),
+    ],
+)
+def test_bad_batch_size_or_dtype(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        train(X_OK, Y_OK, [3, 2, 1], 1, 0.1, **kwargs)

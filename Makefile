@@ -66,5 +66,17 @@ grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<student>/<chapter>/<chapter>.ipynb)"; exit 2; }
 	$(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
+# Epoch times of nnlib against PyTorch, scikit-learn and the matrix-product floor
+# (benchmarks/bench_train.py); installs the optional extras .[bench] into .venv.
+.PHONY: bench
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench_train.py
+
 clean:
 	rm -rf _build

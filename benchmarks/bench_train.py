@@ -1,0 +1,241 @@
+"""Time full-batch training epochs of nnlib against PyTorch, scikit-learn and the matmul floor.
+
+    python benchmarks/bench_train.py [--threads 2] [--rounds 7] [--quick] [--csv FILE]
+
+(``make bench`` installs the optional extras and runs this.) For every case
+it times, interleaved round by round:
+
+- nnlib: ``train`` itself, full batch;
+- torch: the same network and algorithm in PyTorch on the CPU, from the same
+  initial weights (see ``nnlib.speed.torch_epochs`` for exactly what it does);
+- sklearn: ``MLPClassifier(activation="logistic", solver="sgd",
+  batch_size=m, momentum=0, alpha=0, shuffle=False)``, its own
+  initialisation, ``fit`` for a few epochs;
+- floor: only the matrix products of one epoch, with numpy on the same shapes.
+
+and prints the median seconds per epoch and the ratios, then writes every
+row to a CSV file. PyTorch and scikit-learn are optional
+(``pip install -e .[bench]``) and skipped with a message when absent. Before
+timing, it checks that torch and nnlib follow the same path: their costs over
+the first epochs must agree. Last, it measures nnlib's peak memory for one
+epoch against the size of the activations the caches keep.
+"""
+
+import argparse
+import csv
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+import nnlib
+from nnlib import load_breast_cancer, make_moons, standardize, train, train_test_split
+from nnlib.speed import floor_epochs, interleave, nnlib_epochs, synthetic_data, torch_epochs
+
+BIG_DIMS = [100, 256, 128, 1]
+
+
+def cases(quick: bool):
+    """(name, X, Y, layer_dims, lr, dtypes): the course's data, the big case and a sweep of m."""
+    X, Y, _ = load_breast_cancer()
+    X_train, _, Y_train, _ = train_test_split(X, Y, seed=0)
+    X_train, _ = standardize(X_train, X_train)
+    yield "breast cancer", X_train, Y_train, [30, 8, 1], 0.5, (np.float64, np.float32)
+    X_moons, Y_moons = make_moons(m=400, noise=0.15, seed=0)
+    yield "moons", X_moons, Y_moons, [2, 8, 1], 5.0, (np.float64,)
+    if quick:
+        sizes, big = (1000, 2000, 5000), 5000
+    else:
+        sizes, big = (1000, 2000, 5000, 10000, 50000), 20000
+    X, Y = synthetic_data(big, BIG_DIMS[0])
+    yield f"synthetic {big} x 100", X, Y, BIG_DIMS, 0.1, (np.float64, np.float32)
+    for m in sizes:
+        X, Y = synthetic_data(m, BIG_DIMS[0])
+        yield f"sweep m={m}", X, Y, BIG_DIMS, 0.1, (np.float64,)
+
+
+def sklearn_epochs(X, Y, layer_dims, lr, dtype):
+    """scikit-learn's MLPClassifier doing full-batch gradient descent; None without sklearn."""
+    try:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+    except ImportError:
+        return None
+    X_rows = np.ascontiguousarray(X.T, dtype=dtype)
+    y = Y.ravel().astype(int)
+
+    def run(k):
+        clf = MLPClassifier(
+            hidden_layer_sizes=tuple(layer_dims[1:-1]), activation="logistic",
+            solver="sgd", batch_size=X_rows.shape[0], learning_rate_init=lr,
+            momentum=0.0, nesterovs_momentum=False, alpha=0.0, shuffle=False,
+            max_iter=k, tol=0.0, n_iter_no_change=k + 1, random_state=0,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            clf.fit(X_rows, y)
+        return (time.perf_counter() - start) / k
+
+    return run
+
+
+def epochs_per_sample(X, layer_dims):
+    """Enough epochs per timed sample that one sample lasts roughly 0.05 s or more."""
+    work = X.shape[1] * sum(a * b for a, b in zip(layer_dims, layer_dims[1:]))
+    return int(np.clip(2e7 / work, 1, 200))
+
+
+def same_path(X, Y, layer_dims, lr, dtype):
+    """Largest relative gap between nnlib's and torch's costs over 5 epochs (None without torch)."""
+    run = torch_epochs(X, Y, layer_dims, lr, dtype)
+    if run is None:
+        return None
+    torch_costs = []
+    run(5, torch_costs)
+    _, nnlib_costs = train(X, Y, layer_dims, 5, lr, dtype=dtype)
+    return float(np.max(np.abs(np.subtract(torch_costs, nnlib_costs)) / np.abs(nnlib_costs)))
+
+
+def peak_memory(X, Y, layer_dims, lr, dtype=np.float64, batch_size=None):
+    """nnlib's peak traced memory in one epoch, and the size of the caches it must keep.
+
+    Returns (peak bytes, bytes of Z[l] and A[l] for l = 1..L over the examples
+    of one step). X itself is the caller's and is not counted in either;
+    a float32 copy of a float64 X would be.
+    """
+    m = X.shape[1] if batch_size is None else min(batch_size, X.shape[1])
+    itemsize = np.dtype(dtype).itemsize
+    caches = 2 * sum(layer_dims[1:]) * m * itemsize
+    train(X, Y, layer_dims, 1, lr, dtype=dtype, batch_size=batch_size)  # warm-up
+    tracemalloc.start()
+    try:
+        train(X, Y, layer_dims, 2, lr, dtype=dtype, batch_size=batch_size)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, caches
+
+
+def set_threads(n):
+    """Limit BLAS (numpy, torch) and torch's own threads to n; returns a description."""
+    done = []
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(n)
+        done.append("threadpoolctl")
+    except ImportError:
+        print(f"threadpoolctl not installed: set OMP_NUM_THREADS={n} and "
+              f"OPENBLAS_NUM_THREADS={n} before running for the same effect")
+    try:
+        import torch
+        torch.set_num_threads(n)
+        done.append("torch.set_num_threads")
+    except ImportError:
+        pass
+    return ", ".join(done)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=7, help="timed samples per implementation")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (about a minute)")
+    parser.add_argument("--csv", default="_build/bench/bench_train.csv")
+    parser.add_argument("--no-sklearn", action="store_true")
+    args = parser.parse_args(argv)
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, str(args.threads))
+    how = set_threads(args.threads)
+    versions = [f"python {platform.python_version()}", f"numpy {np.__version__}",
+                f"nnlib {nnlib.__version__}"]
+    for module in ("torch", "sklearn"):
+        try:
+            versions.append(f"{module} {__import__(module).__version__}")
+        except ImportError:
+            print(f"{module} is not installed: its columns are skipped "
+                  f"(pip install -e .[bench])")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"{args.threads} threads ({how}); " + ", ".join(versions))
+
+    rows = []
+    for name, X, Y, dims, lr, dtypes in cases(args.quick):
+        m = X.shape[1]
+        k = epochs_per_sample(X, dims)
+        for dtype in dtypes:
+            dtype_name = np.dtype(dtype).name
+            runners = {"nnlib": nnlib_epochs(X, Y, dims, lr, dtype)}
+            torch_run = torch_epochs(X, Y, dims, lr, dtype)
+            if torch_run is not None:
+                runners["torch"] = torch_run
+            if not args.no_sklearn and (dtype == np.float64 or not name.startswith("sweep")):
+                sk = sklearn_epochs(X, Y, dims, lr, dtype)
+                if sk is not None:
+                    runners["sklearn"] = sk
+            runners["floor"] = floor_epochs(dims, m, dtype)
+            gap = same_path(X, Y, dims, lr, dtype)
+            times = interleave(runners, args.rounds, k)
+            med = {impl: float(np.median(t)) for impl, t in times.items()}
+            for impl, t in times.items():
+                rows.append({
+                    "case": name, "m": m, "layer_dims": str(dims), "dtype": dtype_name,
+                    "impl": impl, "median_s": med[impl], "min_s": float(np.min(t)),
+                    "max_s": float(np.max(t)), "samples": len(t), "epochs_per_sample": k,
+                    "x_floor": med[impl] / med["floor"],
+                    "x_torch": med[impl] / med["torch"] if "torch" in med else "",
+                    "torch_cost_gap": "" if gap is None else gap,
+                })
+            shown = "  ".join(f"{impl} {med[impl] * 1e3:8.2f} ms" for impl in med)
+            ratios = f"nnlib/floor {med['nnlib'] / med['floor']:5.2f}"
+            if "torch" in med:
+                ratios += f"  nnlib/torch {med['nnlib'] / med['torch']:5.2f}"
+            print(f"{name:24s} {dtype_name:8s} {shown}   {ratios}", flush=True)
+
+    print("\nMedian seconds per epoch (ratios of medians)")
+    header = (f"{'case':24s} {'dtype':8s} {'impl':8s} {'median ms':>10s} {'min ms':>9s} "
+              f"{'x floor':>8s} {'x torch':>8s}")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        x_torch = f"{r['x_torch']:8.2f}" if r["x_torch"] != "" else f"{'':8s}"
+        print(f"{r['case']:24s} {r['dtype']:8s} {r['impl']:8s} {r['median_s'] * 1e3:10.2f} "
+              f"{r['min_s'] * 1e3:9.2f} {r['x_floor']:8.2f} {x_torch}")
+    gaps = [r["torch_cost_gap"] for r in rows if r["impl"] == "torch" and r["torch_cost_gap"] != ""]
+    if gaps:
+        print(f"\ntorch and nnlib costs over the first 5 epochs agree to a relative "
+              f"{max(gaps):.1e} or better (float32 cases included)")
+
+    print("\nPeak memory of one nnlib epoch (tracemalloc) against the caches it keeps")
+    X_mem, Y_mem = synthetic_data(5000 if args.quick else 20000, BIG_DIMS[0])
+    for dtype, batch_size in ((np.float64, None), (np.float32, None), (np.float64, 1000)):
+        peak, caches = peak_memory(X_mem, Y_mem, BIG_DIMS, 0.1, dtype, batch_size)
+        A_only = caches / 2
+        print(f"m={X_mem.shape[1]} {np.dtype(dtype).name:8s} batch_size={batch_size!s:5s}: "
+              f"peak {peak / 2**20:7.1f} MiB; caches (Z and A) {caches / 2**20:7.1f} MiB "
+              f"-> x{peak / caches:4.2f}; activations A alone {A_only / 2**20:6.1f} MiB "
+              f"-> x{peak / A_only:4.2f}")
+        rows.append({"case": f"memory m={X_mem.shape[1]} batch_size={batch_size}",
+                     "m": X_mem.shape[1], "layer_dims": str(BIG_DIMS),
+                     "dtype": np.dtype(dtype).name, "impl": "nnlib peak bytes",
+                     "median_s": "", "min_s": "", "max_s": "", "samples": "",
+                     "epochs_per_sample": "", "x_floor": "", "x_torch": "",
+                     "torch_cost_gap": "", "peak_bytes": peak, "cache_bytes": caches})
+
+    if args.csv:
+        os.makedirs(os.path.dirname(args.csv) or ".", exist_ok=True)
+        fields = list(rows[0]) + ["peak_bytes", "cache_bytes"]
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"\nwrote {args.csv}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

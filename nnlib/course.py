@@ -34,7 +34,7 @@ from __future__ import annotations
 import inspect
 import sys
 import warnings
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 

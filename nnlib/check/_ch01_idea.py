@@ -1,16 +1,14 @@
 """Checkers for the exercises of the 01_idea chapter.
 
 Both exercises ask for a prediction made on paper: how many parameters a
-network has, and what shape one of its arrays takes. The helpers
-``_check_number`` and ``_check_shape`` that judge such predictions live here
-and serve the later chapters' predictions too.
+network has, and what shape one of its arrays takes. They are judged by
+``check_number`` and ``check_shape`` from ``_core``, which the later
+chapters' predictions use too.
 """
-
-import numbers
 
 import numpy as np
 
-from nnlib.check._core import CheckFailed, Mistake, passed
+from nnlib.check._core import Mistake, check_number, check_shape, passed
 from nnlib.forward import forward_prop as nnlib_forward_prop
 from nnlib.params import init_params as nnlib_init_params
 
@@ -57,7 +55,7 @@ def n_params(my_n_params) -> None:
         Mistake("counting the units", "Count the numbers stored in W[l] and b[l], not the circles "
                 "in the picture.", sum(LAYER_DIMS)),
     ]
-    _check_number(my_n_params, expected, mistakes, what="my_n_params", rtol=0, integer=True,
+    check_number(my_n_params, expected, mistakes, what="my_n_params", rtol=0, integer=True,
                   hint="Count, for each layer l = 1, ..., L, the entries of W[l] (shape "
                        "(n_l, n_{l-1})) and of b[l] (shape (n_l, 1)), and add them up.")
     passed(f"[30, 16, 8, 1] has {expected} parameters, {weights} weights and "
@@ -99,7 +97,7 @@ def z2_shape(my_z2_shape) -> None:
         Mistake("taking the shape of b[2]", "b[2] is one column, but it is broadcast over all m "
                 "examples when added to W[2] A[1].", params["b2"].shape),
     ]
-    _check_shape(my_z2_shape, expected, mistakes, what="my_z2_shape",
+    check_shape(my_z2_shape, expected, mistakes, what="my_z2_shape",
                  hint="Follow the shapes through Z[l] = W[l] A[l-1] + b[l], starting from "
                       "X = A[0] of shape (n_x, m).")
     passed(f"Z[2] has shape {expected}: one row per unit of layer 2, one column per tumour.")
@@ -119,61 +117,3 @@ def _count_input_biases_too(dims):
 
 def _count_product_of_sizes(dims):
     return int(np.prod(dims))
-
-
-# Helpers for predicted numbers and shapes, shared with the later chapters.
-
-
-def _check_number(got, expected, mistakes, what, rtol, hint, integer=False):
-    """Raise CheckFailed unless ``got`` is a single number within rtol of ``expected``.
-
-    A wrong answer that matches one of the ``mistakes`` (within the same
-    tolerance) is named; any other wrong answer gets the general ``hint``,
-    which must not give the answer away.
-    """
-    value = _as_number(got, what, integer)
-    if np.isclose(value, expected, rtol=rtol, atol=0):
-        return
-    for mistake in mistakes:
-        if np.isclose(value, mistake.result, rtol=rtol, atol=0):
-            raise CheckFailed(f"{what} = {value:g} is not right. It is the number that "
-                              f"{mistake.name} gives. {mistake.hint}")
-    raise CheckFailed(f"{what} = {value:g} is not right. {hint}")
-
-
-def _as_number(got, what, integer):
-    if isinstance(got, np.ndarray) and got.size == 1 and got.ndim > 0:
-        raise CheckFailed(f"{what} is an array of shape {got.shape}; give a single number "
-                          f"instead, for example with .item().")
-    if isinstance(got, bool) or not isinstance(got, (numbers.Real, np.ndarray)) or np.ndim(got):
-        got_text = f"{type(got).__name__} {got!r}"[:80]
-        raise CheckFailed(f"{what} should be a single number; got {got_text}")
-    value = float(got)
-    if not np.isfinite(value):
-        raise CheckFailed(f"{what} should be a finite number; got {value}")
-    if integer and value != round(value):
-        raise CheckFailed(f"{what} = {value:g} is not a whole number; a count of parameters is.")
-    return value
-
-
-def _check_shape(got, expected, mistakes, what, hint):
-    """Raise CheckFailed unless ``got`` is the shape ``expected``, naming known wrong shapes."""
-    shape = _as_shape(got, what)
-    if shape == tuple(expected):
-        return
-    for mistake in mistakes:
-        if shape == tuple(mistake.result):
-            raise CheckFailed(f"{what} = {shape} is not right. It is the shape that "
-                              f"{mistake.name} gives. {mistake.hint}")
-    raise CheckFailed(f"{what} = {shape} is not right. {hint}")
-
-
-def _as_shape(got, what):
-    try:
-        shape = tuple(got)
-        if all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape):
-            return tuple(int(n) for n in shape)
-    except TypeError:
-        pass
-    raise CheckFailed(f"{what} should be a shape written as a tuple of whole numbers, such as "
-                      f"(3, 5); got {got!r:.80}")

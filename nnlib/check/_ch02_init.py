@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from nnlib.check._ch01_idea import _check_number
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.params import init_params as nnlib_init_params
 
 __all__ = ["init_params", "z1_std"]
@@ -93,7 +92,7 @@ def z1_std(my_z1_std) -> None:
         Mistake("dividing by sqrt(30)", "Adding 30 terms makes the spread larger, not smaller.",
                 scale / np.sqrt(n_x)),
     ]
-    _check_number(my_z1_std, expected, mistakes, what="my_z1_std", rtol=0.02,
+    check_number(my_z1_std, expected, mistakes, what="my_z1_std", rtol=0.02,
                   hint="Work out the variance of one product w x (independent, both of mean "
                        "0), then of the sum of 30 of them, and take the square root.")
     passed(f"the standard deviation of Z[1] is 0.01 * sqrt(30) = {expected:.4f}: the sum over "

@@ -4,8 +4,7 @@ import numpy as np
 
 from nnlib.activations import sigmoid as nnlib_sigmoid
 from nnlib.activations import sigmoid_backward as nnlib_sigmoid_backward
-from nnlib.check._ch01_idea import _check_number
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 
 __all__ = ["sigmoid", "sigmoid_backward", "slope_after_five_layers"]
 
@@ -141,7 +140,7 @@ def slope_after_five_layers(my_slope_after_five_layers) -> None:
         Mistake("counting four factors", "Five layers give five factors.", peak**4),
         Mistake("counting six factors", "Five layers give five factors.", peak**6),
     ]
-    _check_number(my_slope_after_five_layers, expected, mistakes,
+    check_number(my_slope_after_five_layers, expected, mistakes,
                   what="my_slope_after_five_layers", rtol=0.01,
                   hint="Each slope is at most sigma'(0); multiply five of those.")
     passed(f"at most (1/4)**5 = 1/1024, about {expected:.1e}: five sigmoid layers shrink a "

@@ -3,8 +3,7 @@
 import numpy as np
 
 from nnlib.activations import sigmoid as nnlib_sigmoid
-from nnlib.check._ch01_idea import _check_number, _check_shape
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
+from nnlib.check._core import call, check_number, check_shape, CheckFailed, compare, Mistake, passed, same
 from nnlib.forward import forward_prop as nnlib_forward_prop
 from nnlib.params import init_params as nnlib_init_params
 
@@ -112,7 +111,7 @@ def cache_shape(my_cache_shape) -> None:
         Mistake("taking W[2] for A_prev", "W[2] comes second in the linear cache (A_prev, W, b).",
                 caches[1][0][1].shape),
     ]
-    _check_shape(my_cache_shape, expected, mistakes, what="my_cache_shape",
+    check_shape(my_cache_shape, expected, mistakes, what="my_cache_shape",
                  hint="Find which layer caches[1] belongs to, which part of its cache [0][0] "
                       "picks out, and then follow the shapes.")
     passed(f"caches[1][0][0] is A[1], the input of layer 2, of shape {expected}.")
@@ -150,7 +149,7 @@ def zero_weight_prediction(my_zero_weight_prediction) -> None:
         Mistake("a sign flip in the sigmoid", "sigma(z) = 1 / (1 + exp(-z)), and exp(-ln 3) = "
                 "1/3.", float(nnlib_sigmoid(-np.log(3))[0])),
     ]
-    _check_number(my_zero_weight_prediction, expected, mistakes,
+    check_number(my_zero_weight_prediction, expected, mistakes,
                   what="my_zero_weight_prediction", rtol=0.01,
                   hint="Work out Z[2] = W[2] A[1] + b[2] when W[2] is all zeros, then apply "
                        "the sigmoid.")

@@ -9,12 +9,11 @@ swapped label terms, a 1x1 array for a number, and logarithms of exactly 0.
 import numpy as np
 
 import nnlib
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, CheckFailed, compare, Mistake, passed
 
 __all__ = ["cost_function", "cost_at_half", "cost_by_hand"]
 
 # A predicted number counts as right within this distance: three decimals.
-NUMBER_TOLERANCE = 5e-3
 
 
 def cost_function(fn) -> None:
@@ -134,17 +133,6 @@ def cost_by_hand(value) -> None:
     )
 
 
-def as_number(value, what: str) -> float:
-    """Return a predicted number as a float (a 1-element array is accepted)."""
-    if isinstance(value, (bool, str, bytes)) or value is None:
-        raise CheckFailed(f"{what} should be a number; got {value!r}")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a number; got {type(value).__name__}") from None
-    if array.size != 1:
-        raise CheckFailed(f"{what} should be one number; got an array of shape {array.shape}")
-    return float(array.ravel()[0])
 
 
 def _run_cost(fn, A, Y, what):

@@ -8,8 +8,7 @@ worked example.
 import numpy as np
 
 import nnlib
-from nnlib.check._ch05_cost import NUMBER_TOLERANCE, as_number
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, CheckFailed, compare, Mistake, passed, same
 
 __all__ = ["update_parameters", "weight_after_one_step"]
 

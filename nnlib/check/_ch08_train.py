@@ -9,8 +9,7 @@ test set.
 import numpy as np
 
 import nnlib
-from nnlib.check._ch05_cost import NUMBER_TOLERANCE, as_number
-from nnlib.check._core import Mistake, call, compare, passed
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, compare, Mistake, passed
 
 __all__ = ["predict", "accuracy", "moons_baseline"]
 

@@ -6,6 +6,7 @@ mistakes, each computed on the same inputs. If one of those matches, the
 checker names it; otherwise it says what differs (shape or values).
 """
 
+import numbers
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -126,3 +127,77 @@ def _copy(a):
     if isinstance(a, (list, tuple)):
         return type(a)(_copy(v) for v in a)
     return a
+
+
+# Predicted numbers and shapes: two ways of reading an answer, kept as the
+# chapters wrote them. check_number compares with a relative tolerance and
+# wants a plain number; as_number accepts a 1-element array, for answers
+# compared with an absolute tolerance of NUMBER_TOLERANCE.
+
+NUMBER_TOLERANCE = 5e-3
+
+def check_number(got, expected, mistakes, what, rtol, hint, integer=False):
+    """Raise CheckFailed unless ``got`` is a single number within rtol of ``expected``.
+
+    A wrong answer that matches one of the ``mistakes`` (within the same
+    tolerance) is named; any other wrong answer gets the general ``hint``,
+    which must not give the answer away.
+    """
+    value = _as_plain_number(got, what, integer)
+    if np.isclose(value, expected, rtol=rtol, atol=0):
+        return
+    for mistake in mistakes:
+        if np.isclose(value, mistake.result, rtol=rtol, atol=0):
+            raise CheckFailed(f"{what} = {value:g} is not right. It is the number that "
+                              f"{mistake.name} gives. {mistake.hint}")
+    raise CheckFailed(f"{what} = {value:g} is not right. {hint}")
+
+
+def _as_plain_number(got, what, integer):
+    if isinstance(got, np.ndarray) and got.size == 1 and got.ndim > 0:
+        raise CheckFailed(f"{what} is an array of shape {got.shape}; give a single number "
+                          f"instead, for example with .item().")
+    if isinstance(got, bool) or not isinstance(got, (numbers.Real, np.ndarray)) or np.ndim(got):
+        got_text = f"{type(got).__name__} {got!r}"[:80]
+        raise CheckFailed(f"{what} should be a single number; got {got_text}")
+    value = float(got)
+    if not np.isfinite(value):
+        raise CheckFailed(f"{what} should be a finite number; got {value}")
+    if integer and value != round(value):
+        raise CheckFailed(f"{what} = {value:g} is not a whole number; a count of parameters is.")
+    return value
+
+
+def check_shape(got, expected, mistakes, what, hint):
+    """Raise CheckFailed unless ``got`` is the shape ``expected``, naming known wrong shapes."""
+    shape = _as_shape(got, what)
+    if shape == tuple(expected):
+        return
+    for mistake in mistakes:
+        if shape == tuple(mistake.result):
+            raise CheckFailed(f"{what} = {shape} is not right. It is the shape that "
+                              f"{mistake.name} gives. {mistake.hint}")
+    raise CheckFailed(f"{what} = {shape} is not right. {hint}")
+
+
+def _as_shape(got, what):
+    try:
+        shape = tuple(got)
+        if all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape):
+            return tuple(int(n) for n in shape)
+    except TypeError:
+        pass
+    raise CheckFailed(f"{what} should be a shape written as a tuple of whole numbers, such as "
+                      f"(3, 5); got {got!r:.80}")
+
+def as_number(value, what: str) -> float:
+    """Return a predicted number as a float (a 1-element array is accepted)."""
+    if isinstance(value, (bool, str, bytes)) or value is None:
+        raise CheckFailed(f"{what} should be a number; got {value!r}")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be a number; got {type(value).__name__}") from None
+    if array.size != 1:
+        raise CheckFailed(f"{what} should be one number; got an array of shape {array.shape}")
+    return float(array.ravel()[0])

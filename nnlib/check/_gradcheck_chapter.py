@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from nnlib.check._ch01_idea import _check_number
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.cost import cost_function
 from nnlib.forward import forward_prop
 from nnlib.gradcheck import numerical_grads
@@ -100,7 +99,7 @@ def missing_mean_error(my_missing_mean_error) -> None:
                 "gradcheck reports, not the factor by which the gradient is off.", 1 / m),
         Mistake("the chapter's m = 8", "This batch has m = 25 examples.", 7 / 9),
     ]
-    _check_number(my_missing_mean_error, expected, mistakes, what="my_missing_mean_error",
+    check_number(my_missing_mean_error, expected, mistakes, what="my_missing_mean_error",
                   rtol=5e-3, hint="Write the broken gradient as g_wrong = m g and put it into "
                                   "||g_wrong - g|| / (||g_wrong|| + ||g||); ||g|| cancels.")
     passed(f"(m - 1) / (m + 1) = 24 / 26 = {expected:.4f}: the same for every parameter, since "

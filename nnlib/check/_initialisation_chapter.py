@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from nnlib.check._ch01_idea import _check_number
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed
+from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.params import init_params
 
 __all__ = ["init_xavier", "xavier_z_variance"]
@@ -113,7 +112,7 @@ def xavier_z_variance(my_xavier_z_variance) -> None:
         Mistake("the tutorial's 0.01", "The weights here are Xavier's, of variance "
                 "2 / (784 + 100).", n_in * 0.01**2),
     ]
-    _check_number(my_xavier_z_variance, expected, mistakes, what="my_xavier_z_variance", rtol=0.01,
+    check_number(my_xavier_z_variance, expected, mistakes, what="my_xavier_z_variance", rtol=0.01,
                   hint="Var(Z) = n_{l-1} Var(W) E[x**2]: work out each factor.")
     passed(f"784 * 2 / 884 = {expected:.4f}: of order one, though the layer has 784 inputs.")
 

@@ -1,73 +1,48 @@
-"""Elementwise work on large arrays, a block of rows at a time.
+"""Elementwise work on large arrays, a block of entries at a time.
 
-An expression such as ``dA * A * (1 - A)`` makes a new array for each
-operation and streams every one of them through main memory. On a block of a
-few rows, small enough to stay in the processor's cache, the same expression
-runs faster, and its temporaries are small. Every element is still computed
-by the same operations, so the result is exactly that of one call on the
-whole arrays.
+The sigmoid, and the product ``dA * A * (1 - A)`` of the backward pass, are
+a few operations on every entry of arrays of m columns. On whole arrays,
+each operation makes a new array as large as the input and streams it
+through main memory. On a block of a few thousand entries, the same
+operations work inside the processor's cache, write straight into the
+result, and need only small temporaries. Every entry still goes through the
+same operations, so the result is exactly that of one call on the whole
+arrays.
 
-(Threads for the blocks were tried and left out: numpy releases the GIL in
-its loops, but right after each matrix product the BLAS library's own worker
-threads keep spinning for a while, and on a machine with as many cores as
-BLAS threads a second thread for the blocks made epochs slower, not faster.)
+Why 8192 entries (64 KB of float64): the C library takes memory blocks of
+128 KB and more straight from the operating system, and gives them back when
+they are freed, so a temporary array of that size costs fresh pages every
+time it is made. Below that size the same few pieces of memory are reused,
+block after block.
 """
-
-import functools
 
 import numpy as np
 
-# About 512 KB of float64 per block: the block and its temporaries stay in cache.
-BLOCK_ELEMENTS = 1 << 16
+# 64 KB of float64 per block: well under the 128 KB from which memory comes fresh.
+BLOCK_ELEMENTS = 1 << 13
 
 
-def row_blocks(a: np.ndarray) -> list[slice]:
-    """Cut the rows of a 2-D array into blocks of about BLOCK_ELEMENTS elements."""
-    n_rows, n_cols = a.shape
-    step = max(1, BLOCK_ELEMENTS // max(n_cols, 1))
-    return [slice(start, start + step) for start in range(0, n_rows, step)]
+def blockwise(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Run an elementwise f(*arrays, out) block by block; f writes its result into out.
 
-
-def blockwise(f, *arrays: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Return f(*arrays) for an elementwise f, computed block by block into out.
-
-    The arrays must have one shape. Small arrays, and anything that is not a
-    2-D float array, are passed to f whole. ``out`` may be one of the
+    The arrays and out must have one shape. Small arrays, and anything that
+    is not a C-ordered float array, go to f whole. ``out`` may be one of the
     arrays, to overwrite it.
     """
     first = arrays[0]
-    if not (
-        isinstance(first, np.ndarray)
-        and first.ndim == 2
-        and first.dtype in (np.float32, np.float64)
-        and first.size > 2 * BLOCK_ELEMENTS
-    ):
-        result = f(*arrays)
-        if out is None:
-            return result
-        out[...] = result
+    in_blocks = first.size > 2 * BLOCK_ELEMENTS and all(
+        isinstance(a, np.ndarray)
+        and a.shape == first.shape
+        and a.dtype in (np.float32, np.float64)
+        and a.flags.c_contiguous
+        for a in (*arrays, out)
+    )
+    if not in_blocks:
+        f(*arrays, out)
         return out
-    if out is None:
-        out = np.empty_like(first)
-
-    for rows in row_blocks(first):
-        out[rows] = f(*(a[rows] for a in arrays))
+    # reshape(-1) of a C-ordered array is a view: its entries in memory order.
+    flat_arrays = [a.reshape(-1) for a in (*arrays, out)]
+    for start in range(0, first.size, BLOCK_ELEMENTS):
+        block = slice(start, start + BLOCK_ELEMENTS)
+        f(*(a[block] for a in flat_arrays))
     return out
-
-
-def in_blocks(activation):
-    """Make ``activation(Z) -> (A, Z)`` work through large Z block by block."""
-
-    # activation is bound as a default argument, not a closure, so that the
-    # wrapper has no free variables (nnlib.course swaps a function's __code__).
-    @functools.wraps(activation)
-    def by_blocks(Z, _activation=activation):
-        if not isinstance(Z, np.ndarray) or Z.dtype not in (np.float32, np.float64):
-            return _activation(Z)
-        return blockwise(functools.partial(_first_output, activation=_activation), Z), Z
-
-    return by_blocks
-
-
-def _first_output(Z_rows, activation):
-    return activation(Z_rows)[0]

@@ -60,6 +60,12 @@ def one_layer_backward(
     return linear_backward(dZ, linear_cache)
 
 
+def times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
+    """Write dA * A * (1 - A) into out: dZ from dA and the sigmoid's output A."""
+    np.multiply(dA, A, out=out)
+    out *= 1.0 - A
+
+
 def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarray]:
     """Compute the gradient of the cost for every layer, from the last to the first.
 
@@ -104,5 +110,5 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
             # Into layer l-1: dA = W^T dZ, then dZ = dA * A * (1 - A) with
             # A = A_prev, block by block and written over dA (see _blocks.py).
             dA = W.T @ dZ
-            dZ = blockwise(lambda dA, A: dA * A * (1 - A), dA, A_prev, out=dA)
+            dZ = blockwise(times_sigmoid_slope, dA, A_prev, out=dA)
     return grads

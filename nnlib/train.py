@@ -1,7 +1,11 @@
 """Chapter 8: put the steps together, train, and predict."""
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
+from nnlib._threads import blas_on_one_core, threads_for
 from nnlib._checks import (
     check_batch_size,
     check_count,
@@ -83,9 +87,11 @@ def train(
     params = {name: p.astype(dtype, copy=False) for name, p in init_params(dims, seed).items()}
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)
+    # Large batches are shared out between threads (see cost_and_grads).
+    threads = threads_for(-(-m // n_batches), dims)
     cost_history = []
     # X and Y were checked above; the steps below need not scan them again every epoch.
-    with inputs_checked():
+    with inputs_checked(), blas_on_one_core(threads), ThreadPoolExecutor(threads) as pool:
         for _ in range(epochs):
             if n_batches == 1:
                 batches = [slice(None)]  # all examples, in their order
@@ -93,14 +99,63 @@ def train(
                 batches = np.array_split(shuffle.permutation(m), n_batches)
             costs = []
             for batch in batches:
-                X_batch, Y_batch = X[:, batch], Y[:, batch]
-                AL, caches = forward_prop(X_batch, params)
-                costs.append(cost_function(AL, Y_batch))
-                grads = backprop(AL, Y_batch, caches)
-                del AL, caches  # free the activations before the next forward pass
+                cost, grads = cost_and_grads(X[:, batch], Y[:, batch], params, pool, threads)
+                costs.append(cost)
                 params = update_parameters(params, grads, lr)
             cost_history.append(sum(costs) / n_batches)
     return params, cost_history
+
+
+def cost_and_grads(
+    X: np.ndarray,
+    Y: np.ndarray,
+    params: dict[str, np.ndarray],
+    pool: ThreadPoolExecutor | None = None,
+    threads: int = 1,
+) -> tuple[float, dict[str, np.ndarray]]:
+    """The cost and the gradients of one step: forward_prop, cost_function, backprop.
+
+    The cost and every gradient are averages over the m examples. So with
+    ``threads`` > 1 the examples are cut into that many slices, each slice
+    goes through the three steps in a thread of its own, all at once, and
+    the slices' costs and gradients are averaged, each weighted by its share
+    of the examples. That is the same cost and the same gradients, up to
+    rounding in the last digits.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_L, m)
+    params : dict of str to ndarray
+    pool : ThreadPoolExecutor, optional
+        Runs the slices; needed when threads > 1.
+    threads : int, default 1
+
+    Returns
+    -------
+    cost : float
+    grads : dict of str to ndarray
+        As ``backprop`` returns them.
+    """
+    if threads == 1:
+        AL, caches = forward_prop(X, params)
+        return cost_function(AL, Y), backprop(AL, Y, caches)
+    m = X.shape[1]
+    ends = [m * i // threads for i in range(threads + 1)]  # Python ints: shares stay floats
+    slices = [slice(start, end) for start, end in zip(ends, ends[1:])]
+    # Each task runs in a copy of this context, so inputs_checked() holds there too.
+    tasks = [
+        pool.submit(contextvars.copy_context().run, cost_and_grads, X[:, part], Y[:, part], params)
+        for part in slices
+    ]
+    shares = [(part.stop - part.start) / m for part in slices]
+    results = [task.result() for task in tasks]
+    cost = float(sum(share * part_cost for share, (part_cost, _) in zip(shares, results)))
+    grads = {
+        name: sum(share * part_grads[name] for share, (_, part_grads) in zip(shares, results))
+        for name in results[0][1]
+    }
+    return cost, grads
 
 
 def predict(

@@ -1,4 +1,6 @@
+import sys
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -17,6 +19,8 @@ from nnlib import (
     train_test_split,
     update_parameters,
 )
+from nnlib._threads import threads_for
+from nnlib.train import cost_and_grads
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +235,93 @@ def test_checks_still_run_after_training(cancer):
 def test_bad_batch_size_or_dtype(kwargs, message):
     with pytest.raises(ValueError, match=message):
         train(X_OK, Y_OK, [3, 2, 1], 1, 0.1, **kwargs)
+
+
+# Large batches shared out between threads (nnlib/_threads.py, cost_and_grads).
+
+
+def big_problem(m=4000, dims=(100, 64, 32, 1)):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((dims[0], m))
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    return X, Y, list(dims)
+
+
+def test_threads_only_where_the_work_pays():
+    assert threads_for(426, [30, 8, 1]) == 1          # the tumour data: far too little work
+    assert threads_for(10**6, [2, 1]) == 1            # many examples, still little work each
+
+
+def test_one_thread_without_threadpoolctl(monkeypatch):
+    # BLAS's threads cannot be limited without threadpoolctl, so train keeps to one thread.
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)
+    assert threads_for(20000, [100, 256, 128, 1]) == 1
+
+
+def test_slices_in_threads_give_the_same_cost_and_gradients():
+    # The average of the slices' averages, weighted by size, is the average over all examples.
+    X, Y, dims = big_problem(m=1001)
+    params = init_params(dims, seed=0)
+    cost, grads = cost_and_grads(X, Y, params)
+    AL, caches = forward_prop(X, params)
+    assert cost == cost_function(AL, Y)
+    reference = backprop(AL, Y, caches)
+    for threads in (2, 3):
+        with ThreadPoolExecutor(threads) as pool:
+            cost_t, grads_t = cost_and_grads(X, Y, params, pool, threads)
+        assert isinstance(cost_t, float)
+        assert cost_t == pytest.approx(cost, rel=1e-13)
+        for name in reference:
+            np.testing.assert_allclose(grads_t[name], reference[name], rtol=1e-10, atol=1e-16)
+            np.testing.assert_array_equal(grads[name], reference[name])
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Make train use two threads on big_problem(), as it would on a larger one."""
+    pytest.importorskip("threadpoolctl")
+    import nnlib._threads
+
+    monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1000)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(2, user_api="blas"):
+        yield
+
+
+def test_threaded_training_is_deterministic_and_matches_one_thread(two_threads):
+    X, Y, dims = big_problem()
+    assert threads_for(X.shape[1], dims) == 2
+    p1, h1 = train(X, Y, dims, 5, 0.5)
+    p2, h2 = train(X, Y, dims, 5, 0.5)
+    assert h1 == h2
+    for name in p1:
+        np.testing.assert_array_equal(p1[name], p2[name])
+    import nnlib._threads
+
+    nnlib._threads.MIN_WORK_PER_THREAD = 1 << 60      # the same run in one thread
+    p0, h0 = train(X, Y, dims, 5, 0.5)
+    np.testing.assert_allclose(h1, h0, rtol=1e-12)
+    for name in p0:
+        np.testing.assert_allclose(p1[name], p0[name], rtol=1e-9, atol=1e-15)
+    nnlib._threads.MIN_WORK_PER_THREAD = 1000
+    p32, _ = train(X, Y, dims, 3, 0.5, dtype=np.float32)   # float32 stays float32 through the slices
+    assert all(p.dtype == np.float32 for p in p32.values())
+
+
+def test_blas_is_limited_while_training_and_restored_after(two_threads, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    train_module = sys.modules["nnlib.train"]
+    real = train_module.cost_and_grads
+
+    def spy(*args, **kwargs):
+        seen.append({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_module, "cost_and_grads", spy)
+    X, Y, dims = big_problem()
+    train(X, Y, dims, 2, 0.5)
+    assert len(seen) == 2 * 3 and all(limits == {1} for limits in seen)  # 2 epochs, 2 slices each
+    assert {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"} == {2}

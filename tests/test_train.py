@@ -19,6 +19,7 @@ from nnlib import (
     train_test_split,
     update_parameters,
 )
+import nnlib._threads
 from nnlib._threads import threads_for
 from nnlib.train import cost_and_grads
 
@@ -280,8 +281,6 @@ def test_slices_in_threads_give_the_same_cost_and_gradients():
 def two_threads(monkeypatch):
     """Make train use two threads on big_problem(), as it would on a larger one."""
     pytest.importorskip("threadpoolctl")
-    import nnlib._threads
-
     monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1000)
     from threadpoolctl import threadpool_limits
 
@@ -297,8 +296,6 @@ def test_threaded_training_is_deterministic_and_matches_one_thread(two_threads):
     assert h1 == h2
     for name in p1:
         np.testing.assert_array_equal(p1[name], p2[name])
-    import nnlib._threads
-
     nnlib._threads.MIN_WORK_PER_THREAD = 1 << 60      # the same run in one thread
     p0, h0 = train(X, Y, dims, 5, 0.5)
     np.testing.assert_allclose(h1, h0, rtol=1e-12)
@@ -309,19 +306,23 @@ def test_threaded_training_is_deterministic_and_matches_one_thread(two_threads):
     assert all(p.dtype == np.float32 for p in p32.values())
 
 
-def test_blas_is_limited_while_training_and_restored_after(two_threads, monkeypatch):
+def blas_thread_limits():
     from threadpoolctl import threadpool_info
 
+    return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+
+def test_blas_is_limited_while_training_and_restored_after(two_threads, monkeypatch):
     seen = []
     train_module = sys.modules["nnlib.train"]
     real = train_module.cost_and_grads
 
     def spy(*args, **kwargs):
-        seen.append({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+        seen.append(blas_thread_limits())
         return real(*args, **kwargs)
 
     monkeypatch.setattr(train_module, "cost_and_grads", spy)
     X, Y, dims = big_problem()
     train(X, Y, dims, 2, 0.5)
     assert len(seen) == 2 * 3 and all(limits == {1} for limits in seen)  # 2 epochs, 2 slices each
-    assert {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"} == {2}
+    assert blas_thread_limits() == {2}

@@ -24,7 +24,7 @@ def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if Z.dtype != np.float32:  # float32 stays float32 (train's dtype); all else float64
         Z = Z.astype(np.float64, copy=False)
     A = np.empty_like(Z)
-    # A large Z goes a few thousand entries at a time: see nnlib/_blocks.py.
+    # A large Z goes a block of entries at a time: see nnlib/_blocks.py.
     blockwise(logistic, Z, out=A)
     if A.ndim == 0:
         A = A[()]  # a number in, a number out

@@ -49,7 +49,7 @@ def test_derivative_matches_central_difference(rng):
 
 
 def test_large_arrays_match_the_formula_on_the_whole_array(rng):
-    # sigmoid works a few rows at a time; every element must come out as in one whole-array call.
+    # sigmoid works a block of entries at a time; every entry must come out as in one whole-array call.
     Z = 20 * rng.standard_normal((300, 5000))
     A, cache = sigmoid(Z)
     E = np.exp(-np.abs(Z))

@@ -5,6 +5,9 @@ import inspect
 import textwrap
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)
+# The widest line of code that fits the book's text column (at 1280 px, the
+# code font of 14 px): wider summaries are wrapped. tests/site checks the fit.
+WIDTH = 76
 
 
 class Source:
@@ -20,19 +23,19 @@ class Source:
         return self.code
 
 
-def _summary_only(code: str) -> str:
+def _summary_only(code: str, width: int = WIDTH) -> str:
     """Cut every docstring in ``code`` down to its summary, its first paragraph.
 
-    The lines kept are the source's own (quotes, prefixes, escapes and all),
-    so the result is the same Python with shorter docstrings; comments and
-    blank lines elsewhere stay as they are.
+    The text kept is the source's own (quotes, prefixes, escapes and all), so
+    the result is the same Python with shorter docstrings; comments and code
+    stay as they are. A summary wider than ``width`` is wrapped at its spaces.
     """
     try:
         tree = ast.parse(code)
     except SyntaxError:  # a fragment, such as a lambda inside a call: shown as it is
         return code
     lines = code.splitlines(keepends=True)
-    cuts = []  # (first line of the cut, one past its last line, closing text)
+    edits = []  # (first line, one past the last line, the lines that replace them)
     for node in ast.walk(tree):
         if not (isinstance(node, _DEFINITIONS) and node.body):
             continue
@@ -41,24 +44,33 @@ def _summary_only(code: str) -> str:
                 and isinstance(first.value.value, str)):
             continue
         start, end = first.lineno - 1, first.end_lineno  # 0-based, end exclusive
-        if end - start == 1:
-            continue  # a one-line docstring is its own summary
         opening = lines[start]
-        quote = '"""' if opening.find('"""') != -1 and (
-            opening.find("'''") == -1 or opening.find('"""') < opening.find("'''")) else "'''"
+        indent = opening[: len(opening) - len(opening.lstrip())]
+        quotes = [q for q in ('"""', "'''") if q in opening]
+        if not quotes:
+            continue  # a docstring in single quotes is one line: left as it is
+        quote = min(quotes, key=opening.index)
+        prefix = opening[: opening.index(quote) + 3]  # indent, any r/u prefix, quotes
         # The summary runs from the opening line to the first blank line; a
         # docstring that opens with its quotes alone starts on the next line.
-        last = start
-        if not opening.strip().rstrip(quote).lstrip("rRuU").strip():
-            last = start + 1
-        while last + 1 < end - 1 and lines[last + 1].strip():
+        last = start + (not opening[len(prefix):].strip())
+        while last + 1 < end and lines[last + 1].strip():
             last += 1
-        if last + 1 >= end - 1:
-            continue  # no blank line: the docstring is all summary
-        cuts.append((last + 1, end, quote))
-    for cut_from, cut_to, quote in sorted(cuts, reverse=True):
-        kept = lines[cut_from - 1].rstrip("\n")
-        lines[cut_from - 1:cut_to] = [kept + quote + "\n"]
+        if last >= end - 1:  # no blank line: all of it is summary
+            kept = "".join(lines[start:end]).rstrip()[: -len(quote)]
+        else:
+            kept = "".join(lines[start:last + 1]).rstrip()
+        text = kept[len(prefix):]
+        if last < end - 1 or max(map(len, lines[start:end])) > width + 1:
+            body = kept.splitlines()
+            if max(len(line) for line in body) + len(quote) > width and "\\\n" not in kept:
+                body = textwrap.wrap(text, width - len(quote), initial_indent=prefix,
+                                     subsequent_indent=indent, break_long_words=False,
+                                     break_on_hyphens=False) or [prefix]
+            edits.append((start, end, [line + "\n" for line in body[:-1]]
+                          + [body[-1] + quote + "\n"]))
+    for edit_from, edit_to, replacement in sorted(edits, reverse=True):
+        lines[edit_from:edit_to] = replacement
     return "".join(lines)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import nnlib
 from nnlib import show_source, sigmoid
-from nnlib.display import _summary_only
+from nnlib.display import WIDTH, _summary_only
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,6 +78,9 @@ def test_shown_source_is_the_code_with_only_the_summary_line(name):
     doc = ast.get_docstring(definition, clean=True)
     assert doc is not None and " ".join(doc.split()) == summary(obj.__doc__)
     assert "Parameters\n" not in shown and "Returns\n" not in shown
+    # Its lines fit the book's text column.
+    first, last = definition.body[0].lineno, definition.body[0].end_lineno
+    assert max(len(line) for line in shown.splitlines()[first - 1:last]) <= WIDTH
     # The comments stay: they explain the code.
     comments = [line.strip() for line in full.splitlines() if line.strip().startswith("#")]
     for comment in comments:
@@ -125,6 +128,18 @@ CASES = {
         'class C:\n    """A class."""\n\n    def m(self):\n        """A method."""\n'
         '        s = """kept\n\n        whole"""\n        return s\n',
     ),
+    "a long summary is wrapped at its spaces, within the width": (
+        'def f():\n    """Add one to x, then two, then three, then four.\n\n    More.\n    """\n',
+        'def f():\n    """Add one to x, then two,\n    then three, then four."""\n',
+    ),
+    "a long one-line docstring too": (
+        "def f():\n    r\'\'\'Add one to x, then two, then three, then four.\'\'\'\n",
+        "def f():\n    r\'\'\'Add one to x, then two,\n    then three, then four.\'\'\'\n",
+    ),
+    "a docstring that fits is left alone, even when its closing quotes stand apart": (
+        'def f():\n    """Add one.\n    """\n    return 1\n',
+        'def f():\n    """Add one.\n    """\n    return 1\n',
+    ),
     "a fragment that is not a whole statement is shown as it is": (
         "    key=lambda x: x,\n",
         "    key=lambda x: x,\n",
@@ -135,4 +150,4 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_summary_only_on_every_docstring_layout(case):
     code, expected = CASES[case]
-    assert _summary_only(code) == expected
+    assert _summary_only(code, width=34) == expected

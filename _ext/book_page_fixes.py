@@ -1,4 +1,4 @@
-"""Two fixes to the pages Jupyter Book 1 writes; tests/site catches either coming back.
+"""Fixes to the pages Jupyter Book 1 writes; tests/site catches any coming back.
 
 1. Inline scripts written twice. sphinx-thebe and sphinx-togglebutton add their
    inline configuration scripts once with filename None and once more with
@@ -8,7 +8,22 @@
 2. The colour mode. pydata-sphinx-theme's `default_mode`, which
    sphinx-book-theme leaves empty, makes every page log "Got invalid theme
    mode". "auto" follows the reader's system setting, as the theme intends.
+3. Screen readers (WCAG 2.1 AA, checked with axe-core by tests/site). A control
+   must be named by the words it shows (2.5.3, label in name), and all content
+   must sit in a landmark:
+   - a folded cell's toggle shows "Show code cell source" but myst-nb names it
+     "Toggle hidden content"; without that aria-label it is named by its text;
+   - the search and colour-mode buttons, and the sidebar that has no landmark,
+     are fixed in copies of the theme's templates, in templates/ here.
+4. Printed output wraps. A cell's output (a printed message, an error) is
+   prose, not code: it wraps at the text column instead of scrolling sideways
+   (static/book_page_fixes.css). Code keeps its lines; they are kept short.
 """
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOGGLE = '<summary aria-label="Toggle hidden content">'
 
 
 def _fix_page(app, pagename, templatename, context, doctree):
@@ -24,8 +39,18 @@ def _fix_page(app, pagename, templatename, context, doctree):
         context["script_files"] = kept
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
+    if "body" in context:
+        context["body"] = context["body"].replace(TOGGLE, "<summary>")
+
+
+def _our_templates_and_css_first(app, config):
+    # Ahead of the theme's own components, which the themes append to this list.
+    config.templates_path.insert(0, str(HERE / "templates"))
+    config.html_static_path.append(str(HERE / "static"))
 
 
 def setup(app):
+    app.connect("config-inited", _our_templates_and_css_first)
     app.connect("html-page-context", _fix_page, priority=999)
+    app.add_css_file("book_page_fixes.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,8 @@ STAMP := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 # Debian's Chromium drives the browser test; `make site-test` installs it when missing.
 CHROMIUM ?= /usr/bin/chromium
+# axe-core for the browser test's accessibility check; `make site-test` installs it.
+AXE ?= tests/site/node_modules/axe-core/axe.min.js
 
 .PHONY: book test unit notebooks site-test lab clean student grade
 
@@ -35,9 +37,25 @@ notebooks: $(STAMP)
 
 # The built book in headless Chromium with the network refused, plus Sphinx's
 # linkcheck; screenshots and a per-page report land in _build/screenshots/.
-site-test: $(CHROMIUM) book
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/site
+site-test: $(CHROMIUM) $(AXE) book
+	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest tests/site
 	@cat _build/screenshots/report.txt
+
+# axe-core, the accessibility engine the browser test runs on every page: npm's
+# package, at the version tests/site/package-lock.json pins. npm comes from apt
+# when missing (as root), like Chromium.
+$(AXE): tests/site/package.json tests/site/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "The browser test needs npm to install axe-core. Install Debian's package as root"; \
+	    echo "(apt-get install npm), or run make with AXE=/path/to/axe.min.js."; exit 1; fi; \
+	  apt-get update -qq || { echo "apt-get update failed: cannot install npm for the browser test"; exit 1; }; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm \
+	    || { echo "apt-get install npm failed: the browser test needs it for axe-core"; exit 1; }; \
+	fi
+	cd tests/site && npm ci --no-audit --no-fund --loglevel=error
+	@test -f $@ || { echo "npm ci ran, but $@ is missing"; exit 1; }
+	touch $@
 
 # Installed once, as root, through apt; skipped when the binary is already there.
 $(CHROMIUM):
@@ -79,4 +97,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_train.py
 
 clean:
-	rm -rf _build
+	rm -rf _build tests/site/node_modules

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# axe-core, the accessibility engine, from npm (tests/site/package.json pins it);
+# `make site-test` installs it with `npm ci`.
+AXE = Path(os.environ.get("AXE_JS", Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"))
 # Flags for Chromium on a closed network (see the README): no background
 # connections, no sandbox as root, no GPU.
 CHROMIUM_ARGS = [
@@ -66,6 +69,15 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def axe_source():
+    """The source of axe.min.js, to inject into each page."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core not found at {AXE}: `make site-test` installs it "
+                    "(npm ci in tests/site), or set AXE_JS to an axe.min.js")
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
 def outside_requests():
     """Every request the pages tried to make outside the book (all were refused)."""
     return []
@@ -104,14 +116,21 @@ def dark(browser, server, outside_requests):
 
 @pytest.fixture(scope="session")
 def report():
-    """Per page: formulas, images and links found; written next to the screenshots."""
+    """Per page: formulas, images, links, code blocks and accessibility violations
+    found; written next to the screenshots."""
     pages = {}
     yield pages
     if pages:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         (SCREENSHOTS / "report.json").write_text(json.dumps(pages, indent=1) + "\n")
-        lines = [f"{'page':<26} {'formulas':>8} {'images':>6} {'in-book links':>13}  title"]
+        lines = [f"{'page':<26} {'formulas':>8} {'images':>6} {'in-book links':>13} "
+                 f"{'code blocks':>11} {'too wide':>8} {'axe: critical':>13} {'serious':>7} "
+                 f"{'moderate':>8} {'minor':>5}  title"]
         for page, row in pages.items():
+            axe = row["axe"]
             lines.append(f"{page:<26} {row['formulas']:>8} {row['images']:>6} "
-                         f"{row['internal_links']:>13}  {row['title']}")
+                         f"{row['internal_links']:>13} {row['code_blocks']:>11} "
+                         f"{row['code_blocks_too_wide']:>8} {axe['critical']:>13} "
+                         f"{axe['serious']:>7} {axe['moderate']:>8} {axe['minor']:>5}  "
+                         f"{row['title']}")
         (SCREENSHOTS / "report.txt").write_text("\n".join(lines) + "\n")

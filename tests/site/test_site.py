@@ -3,8 +3,10 @@
 For each page in the table of contents: the title, every formula typeset by
 MathJax (served from the book itself), every image loaded, captioned and with
 alt text, no console errors, no request outside the book, in-book links that
-resolve, the previous/next footer, the launch, download and edit buttons; and a
-full-page screenshot in light and dark mode under _build/screenshots/.
+resolve, the previous/next footer, the launch, download and edit buttons; no
+code block wider than the text column at a 1280 px window; no serious or
+critical accessibility violation that axe-core finds, in light or dark mode; and
+a full-page screenshot in light and dark mode under _build/screenshots/.
 """
 
 import json
@@ -79,6 +81,28 @@ IMAGES_JS = """async () => {
   });
 }"""
 
+# Every code block (code cells, listings, outputs), folded ones unfolded: wider than
+# its box means a reader must scroll sideways to see the ends of its lines.
+WIDE_PRE_JS = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const pres = [...document.querySelectorAll('pre')];
+  return {
+    count: pres.length,
+    wide: pres.filter(p => p.scrollWidth > p.clientWidth).map(p => ({
+      scroll: p.scrollWidth, client: p.clientWidth,
+      line: p.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''),
+    })),
+  };
+}"""
+
+# axe-core's rules (WCAG 2.0, 2.1 and best practice) on the page as a reader first sees it.
+AXE_JS = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.map(n => n.target.join(' '))}));
+}"""
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
 LINKS_JS = """() => [...document.querySelectorAll('a[href]')].map(a => ({
   href: a.getAttribute('href'), url: a.href, text: a.innerText.trim().slice(0, 60),
 }))"""
@@ -131,6 +155,17 @@ def check_internal_link(site: Path, server: str, url: str) -> str | None:
     return None
 
 
+def accessibility(tab, axe_source, mode, problems):
+    """Run axe-core on the page; record serious and critical violations as problems."""
+    tab.add_script_tag(content=axe_source)
+    violations = tab.evaluate(AXE_JS)
+    for v in violations:
+        if v["impact"] in ("serious", "critical"):
+            problems.append(f"accessibility ({mode} mode), {v['impact']}: {v['id']}, {v['help']}: "
+                            f"{len(v['nodes'])} elements, first {v['nodes'][0]!r}")
+    return violations
+
+
 def load(context, server, page, problems):
     tab = context.new_page()
     tab.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
@@ -148,7 +183,8 @@ def load(context, server, page, problems):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_requests, report):
+def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_requests, report,
+                                  axe_source):
     problems = []
     before = len(outside_requests)
     tab = load(light, server, page, problems)
@@ -230,11 +266,22 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = Path(page).name
     tab.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
+
+    # Accessibility, as axe-core judges it: no serious or critical violation.
+    violations = accessibility(tab, axe_source, "light", problems)
+
+    # Code blocks that fit the text column, so no line's end is hidden.
+    pre = tab.evaluate(WIDE_PRE_JS)
+    for wide in pre["wide"]:
+        problems.append(f"code block wider than the text column ({wide['scroll']} px in "
+                        f"{wide['client']} px), its longest line: {wide['line']!r}")
     tab.close()
+
     dark_tab = load(dark, server, page, problems)
     (SCREENSHOTS / "dark").mkdir(exist_ok=True)
     dark_tab.evaluate(IMAGES_JS)
     dark_tab.screenshot(path=str(SCREENSHOTS / "dark" / f"{stem}.png"), full_page=True)
+    dark_violations = accessibility(dark_tab, axe_source, "dark", problems)
     dark_tab.close()
 
     blocked = outside_requests[before:]
@@ -247,6 +294,14 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
         "math_elements": math["math"],
         "images": len([i for i in images if i["content"]]),
         "internal_links": len(internal),
+        "code_blocks": pre["count"],
+        "code_blocks_too_wide": len(pre["wide"]),
+        # Elements in violation, by impact, the worse of light and dark mode.
+        "axe": {impact: max(sum(len(v["nodes"]) for v in found if v["impact"] == impact)
+                            for found in (violations, dark_violations))
+                for impact in IMPACTS},
+        "axe_violations": {mode: {v["id"]: len(v["nodes"]) for v in found}
+                           for mode, found in (("light", violations), ("dark", dark_violations))},
         "problems": problems,
     }
     problems = list(dict.fromkeys(problems))  # the dark-mode pass repeats some

@@ -1,4 +1,5 @@
-"""Figures for the book: the network's shape, the cost curve, a decision boundary.
+"""Figures for the book: the network's shape, the arrays of a forward pass, the
+gradients' sizes, the cost curve, a decision boundary.
 
 Every figure drawn here gets an opaque background, so that it reads the same on
 the book's light and dark themes (and on a dark notebook front end): black
@@ -152,5 +153,121 @@ def plot_decision_boundary(
     ax.set_ylabel("$x_2$ (no unit)")
     ax.set_title("Decision boundary (black line: probability 0.5)")
     ax.legend(loc="upper right")
+    _opaque_background(ax)
+    return ax
+
+
+def _array_cells(ax, array, x, y, cmap, vmin, vmax):
+    """Draw ``array`` as a grid of square cells, one per entry, top-left at (x, y)."""
+    rows, cols = array.shape
+    ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
+              extent=(x, x + cols, y - rows, y), zorder=1)
+    ax.hlines(y - np.arange(1, rows), x, x + cols, colors="w", lw=0.8, zorder=2)
+    ax.vlines(x + np.arange(1, cols), y - rows, y, colors="w", lw=0.8, zorder=2)
+    ax.add_patch(plt.Rectangle((x, y - rows), cols, rows, fill=False, lw=1, ec="k", zorder=3))
+
+
+def draw_forward_shapes(caches: list, AL: np.ndarray, ax=None):
+    """Draw forward propagation's arrays layer by layer: W A_prev + b = Z, sigmoid(Z) = A.
+
+    Each array is a grid of cells, one per entry, so its shape is what the eye
+    sees: rows are units, columns are examples (or, for W, the previous
+    layer's units). A cell's colour is its entry's value: for W, b, Z and X,
+    blue below 0 and red above, on a scale of each array's own; for the
+    activations A, from 0 (dark) to 1 (yellow).
+
+    Parameters
+    ----------
+    caches : list of L tuples
+        ``((A_prev, W, b), Z)`` per layer, as ``forward_prop`` returns them.
+    AL : ndarray of shape (n_L, m)
+        The output of ``forward_prop``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if not caches:
+        raise ValueError("caches must hold one ((A_prev, W, b), Z) per layer; got none")
+    L, m = len(caches), AL.shape[1]
+    w_slot = max(W.shape[1] for (_, W, _), _ in caches)
+    gap = 2.0
+    if ax is None:
+        rows = sum(max(W.shape) for (_, W, _), _ in caches) + 3.5 * L
+        _, ax = plt.subplots(figsize=(0.3 * (w_slot + 3 * m + 1 + 5 * gap + 2), 0.3 * rows + 1.2))
+    y = 0.0
+    for l, ((A_prev, W, b), Z) in enumerate(caches, start=1):
+        A = caches[l][0][0] if l < L else AL
+        height = max(W.shape[0], A_prev.shape[0])
+        previous = f"A{l - 1}" if l > 1 else "X = A0"
+        pieces = [(f"W{l}", W, "\u00d7", w_slot - W.shape[1]), (previous, A_prev, "+", 0),
+                  (f"b{l}", b, "=", 0), (f"Z{l}", Z, "\u2192 \u03c3 \u2192", 0),
+                  (f"A{l}", A, None, 0)]
+        x = 0.0
+        for name, array, operator, indent in pieces:
+            x += indent  # W sits right against its operator, whatever its width
+            activation = name.startswith("A")
+            scale = 1.0 if activation else (np.abs(array).max() or 1.0)
+            _array_cells(ax, array, x, y, "viridis" if activation else "RdBu_r",
+                         0 if activation else -scale, scale)
+            rows, cols = array.shape
+            ax.text(x + cols / 2, y + 0.3, f"{name}\n{rows} \u00d7 {cols}", ha="center",
+                    va="bottom", fontsize=8)
+            x += cols
+            if operator:
+                width = gap + (1.5 if len(operator) > 1 else 0)
+                ax.text(x + width / 2, y - height / 2, operator, ha="center", va="center",
+                        fontsize=11)
+                x += width
+        y -= height + 3.5
+    ax.set_xlim(-0.5, x + 0.5)
+    ax.set_ylim(y + 2.5, 2.8)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel(f"columns: the m = {m} examples (for W: the units of the layer before)")
+    ax.set_ylabel("rows: the units of the layer")
+    dims = [caches[0][0][1].shape[1]] + [W.shape[0] for (_, W, _), _ in caches]
+    ax.set_title(f"Forward propagation, layer_dims = {dims}: one row per layer")
+    _opaque_background(ax)
+    return ax
+
+
+def plot_gradient_sizes(grads: dict[str, np.ndarray], ax=None, label: str | None = None):
+    """Plot the size of each layer's weight gradient, layer by layer, on a log scale.
+
+    The size of dW[l] is the root mean square of its entries. Call again on
+    the same Axes, with a ``label``, to compare networks.
+
+    Parameters
+    ----------
+    grads : dict of str to ndarray
+        ``dW1, db1, ..., dWL, dbL``, as ``backprop`` returns them.
+    ax : matplotlib Axes, optional
+    label : str, optional
+        Legend entry.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    L = sum(1 for name in grads if name.startswith("dW"))
+    missing = [f"dW{l}" for l in range(1, L + 1) if f"dW{l}" not in grads]
+    if L == 0 or missing:
+        raise ValueError(f"grads must hold dW1, ..., dWL as backprop returns them; "
+                         f"got keys {sorted(grads)}")
+    sizes = [float(np.sqrt(np.mean(np.square(grads[f"dW{l}"])))) for l in range(1, L + 1)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    layers = np.arange(1, L + 1)
+    ax.semilogy(layers, sizes, "o-", label=label)
+    ax.set_xticks(layers)
+    ax.set_xlabel("layer l (backpropagation runs from right to left)")
+    ax.set_ylabel("root mean square of dW[l]\n(nats per unit of weight)")
+    ax.set_title("Size of each layer's weight gradient")
+    if label is not None:
+        ax.legend()
     _opaque_background(ax)
     return ax

@@ -10,7 +10,10 @@ from nnlib.forward import forward_prop
 
 
 def numerical_grads(
-    params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, eps: float = 1e-6
+    params: dict[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    eps: float = 1e-6,
 ) -> dict[str, np.ndarray]:
     """Estimate every gradient by central differences: (J(p + eps) - J(p - eps)) / (2 eps).
 
@@ -79,7 +82,8 @@ def gradcheck(
     AL, caches = forward_prop(X, params)
     grads = backprop_fn(AL, Y, caches)
     numeric = numerical_grads(params, X, Y, eps)
-    return {key: relative_error(grads[key], numeric[key]) for key in numeric}
+    return {key: relative_error(grads[key], numeric[key])
+            for key in numeric}
 
 
 # Each exp and log is allowed this many units in the last place (ulps), more

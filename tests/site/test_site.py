@@ -224,6 +224,9 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
             problems.append(f"image without a caption: {img['src']}")
         if img["corner"] and img["corner"][3] < 255:
             problems.append(f"image with a transparent background (unreadable on a dark page): {img['src']}")
+    # Chapters 1-8, the tutorial's steps, each show at least one figure.
+    if page in NUMBERED[:8] and not any(img["content"] for img in images):
+        problems.append("a chapter of the tutorial without a figure")
 
     # Links: every in-book link (pages, #anchors, downloads) resolves.
     links = tab.evaluate(LINKS_JS)

@@ -27,17 +27,25 @@ def shown_in_the_book():
 
 
 def resolve(name):
-    """The nnlib object a chapter means by ``name``: dotted, or found in a module."""
-    if name.startswith("nnlib."):
-        module, _, attr = name.rpartition(".")
-        return getattr(importlib.import_module(module), attr)
+    """The nnlib object a chapter means by ``name``: ``f``, ``module.f`` or ``nnlib.module.f``."""
+    first, *rest = name.split(".")
     modules = [nnlib] + [importlib.import_module(f"nnlib.{m.name}")
                          for m in pkgutil.iter_modules(nnlib.__path__)]
-    for module in modules:
-        obj = getattr(module, name, None)
-        if obj is not None and getattr(obj, "__module__", "").startswith("nnlib"):
-            return obj
-    raise LookupError(f"no nnlib function {name}")
+    if first == "nnlib":
+        obj = nnlib
+    else:
+        found = [getattr(module, first) for module in modules if hasattr(module, first)]
+        found = [o for o in found if getattr(o, "__name__", "").startswith("nnlib")
+                 or getattr(o, "__module__", "").startswith("nnlib")]
+        if not found:
+            raise LookupError(f"no nnlib function {name}")
+        obj = found[0]
+    for attr in rest:
+        if not hasattr(obj, attr):
+            obj = importlib.import_module(f"{obj.__name__}.{attr}")
+        else:
+            obj = getattr(obj, attr)
+    return obj
 
 
 def without_docstrings(tree):

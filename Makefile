@@ -2,7 +2,8 @@
 #   make book   build the HTML book into _build/html
 #   make test   unit tests, every notebook under nbval, the warning-free book build,
 #               and the browser test of the built book (make site-test)
-#   make lab    open the chapters in JupyterLab
+#   make lab    your own workbooks of the chapters (workbooks/), in JupyterLab
+#   make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]   make, or start afresh, one workbook
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
 #   make grade SUBMISSIONS=dir [TIMEOUT=60]   autograde dir/<student>/<chapter>/*.ipynb
 
@@ -15,7 +16,7 @@ JB_FLAGS := -W -n --keep-going
 # Debian's Chromium drives the browser test; `make site-test` installs it when missing.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: book test unit notebooks site-test lab clean student grade
+.PHONY: book test unit notebooks site-test lab-test lab workbook clean student grade
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +29,7 @@ book: $(STAMP)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/site
+	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/lab
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book/
@@ -49,10 +50,27 @@ $(CHROMIUM):
 	  || { echo "apt-get install chromium failed: the browser test needs it at $(CHROMIUM)"; exit 1; }
 	@test -x $(CHROMIUM) || { echo "chromium installed, but $(CHROMIUM) is missing; set CHROMIUM=..."; exit 1; }
 
-test: unit notebooks book site-test
+# The learner's workbooks in JupyterLab 4, driven in headless Chromium
+# (tests/lab); a screenshot of each chapter lands in _build/lab/.
+lab-test: $(CHROMIUM) $(STAMP)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/lab
 
+test: unit notebooks book site-test lab-test
+
+# The learner's own copies of the chapters (tools/workbooks.py): made in
+# workbooks/ on first use and never overwritten, so git pull and make book leave
+# the learner's work alone. JupyterLab opens them without nbgrader's instructor
+# tools, honours JUPYTER_PORT and JUPYTER_TOKEN, and runs as root too.
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/python tools/workbooks.py lab
+
+# RESET=1 replaces the workbook by a fresh copy (after asking; YES=1 does not
+# ask), keeping the old one in workbooks/backups/.
+RESET ?=
+YES ?=
+workbook: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo "usage: make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]"; exit 2; }
+	$(BIN)/python tools/workbooks.py $(if $(RESET),reset,create) $(CHAPTER) $(if $(and $(RESET),$(YES)),--yes)
 
 # Coursework (book/14_instructors.md): nbgrader's course folder is _build/course.
 CHAPTER ?=

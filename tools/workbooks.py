@@ -16,8 +16,8 @@ the student edition, a workbook runs on nnlib's own functions, as the book
 does, so every cell above the exercises runs whether or not they are done. Each
 exercise's cells are tagged ``raises-exception``: until it is answered, its check
 says so, and Run All goes on to the next exercise. Our solution follows each
-check in a folded cell (``source_hidden`` for JupyterLab, ``hide-input``
-for the book): one click away, never run by Run All.
+check in a folded raw cell (``source_hidden`` for JupyterLab, ``hide-input``
+for the book): one click away, and Run All neither runs nor unfolds it.
 
 ``create`` writes only workbooks that do not exist yet, so the learner's work
 survives ``git pull``, ``make book`` and every later ``make lab``; it says
@@ -98,11 +98,16 @@ def _tag(cell, tag: str, present: bool) -> None:
 
 
 def folded_solution(grade_id: str, source: str):
-    """A markdown cell showing the book's solution, folded in JupyterLab and in the book."""
+    """A raw cell showing the book's solution, folded in JupyterLab and in the book.
+
+    Raw, because Run All leaves a raw cell alone: it would unfold a markdown
+    cell (JupyterLab shows the source of a markdown cell it runs), and running
+    a code cell would put our answer in place of the learner's.
+    """
     code = "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
-    cell = nbformat.v4.new_markdown_cell(
-        f"Our solution to {exercise_name(grade_id)} (yours goes in the cell with "
-        f"`# YOUR CODE HERE`; running this one changes nothing):\n\n```python\n{code}\n```"
+    cell = nbformat.v4.new_raw_cell(
+        f"Our solution to {exercise_name(grade_id)} (text only: Run All never runs it; "
+        f"yours goes in the cell that says YOUR CODE HERE)\n\n{code}"
     )
     cell.id = f"solution-{_prefix(grade_id)}".replace("_", "-")
     cell.metadata["tags"] = ["hide-input"]

@@ -85,7 +85,7 @@ def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
     shown = {line.strip() for c in folded for line in c.source.splitlines()}
     assert secret <= shown, "each solution is in the workbook, folded"
     for cell in folded:
-        assert cell.cell_type == "markdown"  # never run, so Run All keeps the learner's answer
+        assert cell.cell_type == "raw"  # Run All neither runs it (the learner's answer stays) nor unfolds it
         assert folds(cell) == (True, True)
     text = "\n".join(c.source for c in cells)
     assert not any(marker in text for pair in coursework.REGIONS for marker in pair)

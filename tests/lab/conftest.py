@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labserver import SITE, Lab, make_workbooks
+from labserver import SHOTS, SITE, Lab, make_workbooks
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +50,17 @@ def page(browser):
     page.outside_requests = outside
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def report():
+    """Per chapter: seconds Run All took, figures, errors met; written beside the screenshots."""
+    rows = {}
+    yield rows
+    if rows:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        lines = [f"{'chapter':<20} {'Run All (s)':>11} {'figures':>7} {'declared errors':>15} "
+                 f"{'not done yet':>12}  screenshot"]
+        lines += [f"{chapter:<20} {r['seconds']:>11.1f} {r['figures']:>7} {r['declared']:>15} "
+                  f"{r['not_done']:>12}  {r['screenshot']}" for chapter, r in rows.items()]
+        (SHOTS / "report.txt").write_text("\n".join(lines) + "\n")

@@ -122,7 +122,7 @@ def nbgrader_ui(page) -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, chapter):
+def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, report, chapter):
     path = f"{chapter}.ipynb"
     secret = workbooks.secret_solution_lines(chapter)
     assert secret, f"{chapter}: no solution lines to look for"
@@ -156,7 +156,10 @@ def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, chapter):
         folds.first.click()
     assert secret <= visible_lines(page), f"unfolded, yet not shown: {sorted(secret - visible_lines(page))}"
     assert not page.outside_requests, f"requests off this machine: {page.outside_requests}"
-    print(f"{chapter}: Run All {seconds:.1f} s, {sent} figures")
+    errors = [(c, o) for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    exercise = sum(bool(c.metadata.get("nbgrader")) for c, _ in errors)
+    report[chapter] = {"seconds": seconds, "figures": sent, "declared": len(errors) - exercise,
+                       "not_done": exercise, "screenshot": (SHOTS / f"{chapter}.png").relative_to(ROOT)}
     shut_down_kernels(page)
 
 

@@ -106,8 +106,7 @@ def folded_solution(grade_id: str, source: str):
     """
     code = "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
     cell = nbformat.v4.new_raw_cell(
-        f"Our solution to {exercise_name(grade_id)} (text only: Run All never runs it; "
-        f"yours goes in the cell that says YOUR CODE HERE)\n\n{code}"
+        f"Our solution to {exercise_name(grade_id)} (text only: Run All never runs it)\n\n{code}"
     )
     cell.id = f"solution-{_prefix(grade_id)}".replace("_", "-")
     cell.metadata["tags"] = ["hide-input"]

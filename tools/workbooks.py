@@ -278,9 +278,10 @@ def main(argv: list[str] | None = None) -> None:
     created, stale = create(selected, folder)
     _report(created, stale, folder)
     if args.command == "create":
-        for chapter in set(selected) - set(created):
-            print(f"{chapter}: kept your workbook {folder / (chapter + '.ipynb')}"
-                  + (f" (a fresh copy: make workbook CHAPTER={chapter} RESET=1)" if len(selected) == 1 else ""))
+        for chapter in args.chapters:  # those asked for by name, already there
+            if chapter not in created + stale:
+                print(f"{chapter}: kept your workbook {folder / (chapter + '.ipynb')} "
+                      f"(a fresh copy: make workbook CHAPTER={chapter} RESET=1)")
         return
     command = lab_command(folder, rest)
     sys.stdout.flush()

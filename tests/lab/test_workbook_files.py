@@ -5,6 +5,7 @@ command that starts the learner's JupyterLab. test_jupyterlab.py runs them.
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,7 +148,7 @@ def test_lab_runs_as_root_and_as_anyone(monkeypatch, uid):
     assert ("--allow-root" in command) == (uid == 0)
     assert not any("port" in a.lower() or "token" in a.lower() for a in command)
     env = workbooks.lab_environment({"JUPYTER_CONFIG_PATH": "/theirs"})
-    assert env["JUPYTER_CONFIG_PATH"].split(":") == [str(workbooks.LEARNER_CONFIG), "/theirs"]
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(workbooks.LEARNER_CONFIG), "/theirs"]
 
 
 def test_learner_config_disables_nbgrader_in_lab_and_server():

@@ -217,6 +217,8 @@ def test_instructor_jupyterlab_still_has_nbgrader(lab, page, tmp_path):
         page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=120_000)
         page.wait_for_function("() => [...document.querySelectorAll('.lm-MenuBar-itemLabel')]"
                                ".some(m => /nbgrader/i.test(m.innerText))", timeout=60_000)
-        assert nbgrader_ui(page)
+        page.wait_for_selector('[title*="Create Assignment"]', timeout=60_000)
+        found = nbgrader_ui(page)
+        assert "Nbgrader" in found and "Create Assignment" in found, found
     finally:
         server.stop()

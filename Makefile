@@ -4,7 +4,8 @@
 #               and the browser test of the built book (make site-test)
 #   make lab    open the chapters in JupyterLab
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
-#   make grade SUBMISSIONS=dir [TIMEOUT=60]   autograde dir/<student>/<chapter>/*.ipynb
+#   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
+#               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +15,8 @@ STAMP := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 # Debian's Chromium drives the browser test; `make site-test` installs it when missing.
 CHROMIUM ?= /usr/bin/chromium
+# Debian's bubblewrap sandboxes each submission that `make grade` runs (and the tests that grade).
+BWRAP ?= /usr/bin/bwrap
 
 .PHONY: book test unit notebooks site-test lab clean student grade
 
@@ -27,7 +30,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-unit: $(STAMP)
+unit: $(STAMP) $(BWRAP)
 	$(BIN)/python -m pytest tests --ignore=tests/site
 
 notebooks: $(STAMP)
@@ -58,13 +61,31 @@ lab: $(STAMP)
 CHAPTER ?=
 SUBMISSIONS ?=
 TIMEOUT ?=
+# Submissions graded at once (default: one per core), and GiB of memory per process of one.
+JOBS ?=
+MEMORY ?=
+# UNSANDBOXED=1 grades with no sandbox, the submissions' code running with your rights;
+# every row of scores.csv then says so.
+UNSANDBOXED ?=
 
 student: $(STAMP)
 	$(BIN)/python instructor/coursework.py student $(CHAPTER)
 
-grade: $(STAMP)
+grade: $(STAMP) $(if $(filter 1,$(UNSANDBOXED)),,$(BWRAP))
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<student>/<chapter>/<chapter>.ipynb)"; exit 2; }
-	$(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	BWRAP=$(BWRAP) $(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	  $(if $(JOBS),--jobs $(JOBS)) $(if $(MEMORY),--memory $(MEMORY)) $(if $(filter 1,$(UNSANDBOXED)),--unsandboxed)
+
+# Installed once, as root, through apt, like Chromium; skipped when bwrap is already there.
+$(BWRAP):
+	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "make grade runs each submission in a bubblewrap sandbox, and $(BWRAP) is missing." ; \
+	  echo "Install it as root (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)," ; \
+	  echo "run make with BWRAP=/path/to/bwrap, or grade unconfined with UNSANDBOXED=1."; exit 1; fi
+	apt-get update -qq || { echo "apt-get update failed: cannot install bubblewrap for make grade"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap \
+	  || { echo "apt-get install bubblewrap failed: make grade needs it at $(BWRAP)"; exit 1; }
+	@test -x $(BWRAP) || { echo "bubblewrap installed, but $(BWRAP) is missing; set BWRAP=..."; exit 1; }
 
 # Epoch times of nnlib against PyTorch, scikit-learn and the matrix-product floor
 # (benchmarks/bench_train.py); installs the optional extras .[bench] into .venv.

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import inspect
 import json
 import os
 import re
@@ -305,16 +306,26 @@ def grading_nnlib(chapter: str) -> Path:
         shutil.rmtree(dest)
     shutil.copytree(COURSE / "source" / chapter / "nnlib", dest)
     for name, exercise in names.items():
-        module = getattr(nnlib, name).__module__
-        path = dest.joinpath(*module.split(".")[1:]).with_suffix(".py")
-        lines = path.read_text().splitlines()
-        node = next(n for n in ast.parse("\n".join(lines)).body if isinstance(n, ast.FunctionDef) and n.name == name)
-        first, last = node.body[0].lineno, node.body[-1].end_lineno
-        indent = " " * node.body[0].col_offset
-        stub = (f"{indent}raise NameError(\"nnlib's own {name} is not available while your work is graded: "
-                f"my_{name} has to compute its answer itself ({exercise})\")")
-        path.write_text("\n".join(lines[: first - 1] + [stub] + lines[last:]) + "\n")
+        fn = getattr(nnlib, name)
+        module = sys.modules[fn.__module__]
+        # Its module's private helpers that it calls do the same work (sigmoid's logistic).
+        helpers = [h for h in fn.__code__.co_names if h not in nnlib.__all__
+                   and inspect.isfunction(module.__dict__.get(h)) and module.__dict__[h].__module__ == module.__name__]
+        path = dest.joinpath(*module.__name__.split(".")[1:]).with_suffix(".py")
+        for gone in [name, *helpers]:
+            whose = "" if gone == name else f" (which nnlib's {name} uses)"
+            _replace_body(path, gone, f"nnlib's own {gone}{whose} is not available while your work is graded: "
+                                      f"my_{name} has to compute its answer itself ({exercise})")
     return dest
+
+
+def _replace_body(path: Path, function: str, message: str) -> None:
+    """Rewrite the module at ``path`` so that ``function`` only raises NameError(message)."""
+    lines = path.read_text().splitlines()
+    node = next(n for n in ast.parse("\n".join(lines)).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    first, last = node.body[0].lineno, node.body[-1].end_lineno
+    stub = " " * node.body[0].col_offset + f"raise NameError({message!r})"
+    path.write_text("\n".join(lines[: first - 1] + [stub] + lines[last:]) + "\n")
 
 
 def font_list() -> Path:

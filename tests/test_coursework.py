@@ -14,9 +14,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,13 +77,22 @@ def places_snoop_tries(build):
     return [Path(tempfile.gettempdir()), Path.home(), *course.parents]
 
 
-def sandbox_processes():
-    """Processes of the sandboxes' users, and any that the linger fixture started."""
+def sandbox_processes(since: float) -> list[str]:
+    """Processes of the sandboxes' users, or started by the linger fixture, already running at ``since``.
+
+    Those started later belong to some other grading run on the same machine, not to the one tested.
+    """
     import sandbox
 
-    table = subprocess.run(["ps", "-eo", "uid=,args="], capture_output=True, text=True).stdout
-    return [line for line in table.splitlines()
-            if int(line.split()[0]) >= sandbox.FIRST_UID or "4242" in line or "nnlib-hostile-linger" in line]
+    table = subprocess.run(["ps", "-eo", "etimes=,uid=,args="], capture_output=True, text=True).stdout
+    now = time.time()
+    found = []
+    for line in table.splitlines():
+        seconds, uid, args = line.split(None, 2)
+        ours = int(uid) >= sandbox.FIRST_UID or "4242" in args or "nnlib-hostile-linger" in args
+        if ours and int(seconds) > now - since + 1:  # ps counts whole seconds
+            found.append(line)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +103,7 @@ def build(tmp_path_factory):
     assert not planted, f"left over from an earlier run: {planted}"
     run("student", build=build)
     run("grade", str(SUBMISSIONS), "--timeout", str(TIMEOUT), "--jobs", "2", build=build)
+    (build / "graded-at").write_text(repr(time.time()))
     return build
 
 
@@ -159,7 +171,7 @@ def test_no_submission_reached_the_course_or_the_machine(build, scores):
 
 
 def test_no_process_outlives_the_grading(build):
-    assert sandbox_processes() == []
+    assert sandbox_processes(since=float((build / "graded-at").read_text())) == []
 
 
 def test_output_is_cut_at_the_cap(build):
@@ -185,6 +197,22 @@ def test_grading_one_submission_leaves_the_others_entries_alone(build, tmp_path)
         rows = list(csv.DictReader(f))
     assert len(rows) == len(EXPECTED)  # the earlier rows are kept beside the new one
     test_scores_csv_and_the_gradebook_agree(build, {(r["student"], r["chapter"]): r for r in rows})
+
+
+def test_the_grading_edition_has_no_answer_to_lend(build):
+    # nnlib's sigmoid, and the helper that computes it, are gone from the copy a submission is graded with.
+    out = subprocess.run([sys.executable, "-c", (
+        "import inspect\n"
+        "from nnlib.activations import sigmoid_backward, logistic\n"
+        "from nnlib.course import reference\n"
+        "for fn in (reference('sigmoid'), logistic, reference('sigmoid_backward')):\n"
+        "    try:\n"
+        "        fn(*[0.0] * len(inspect.signature(fn).parameters))\n"
+        "    except NameError as error:\n"
+        "        print(error)\n"
+    )], cwd=build / "course" / "grading" / CHAPTER, capture_output=True, text=True, timeout=120).stdout
+    assert out.count("is not available while your work is graded") == 3, out
+    assert "nnlib's own logistic (which nnlib's sigmoid uses)" in out
 
 
 def test_every_graded_submission_has_feedback(build, scores):
@@ -328,3 +356,35 @@ def test_every_function_exercise_has_hidden_tests():
                 assert "remove-cell" in hidden.metadata["tags"]
                 assert hidden.metadata["nbgrader"]["points"] > 0
                 assert hidden.source == add_hidden_tests.hidden_source(names[0])
+
+
+def test_a_notebook_past_its_time_limit_is_stopped_with_all_its_processes():
+    # The whole-notebook limit: the sandbox is killed, the reason says so, and nothing is left running.
+    import sandbox
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import subprocess, time\nsubprocess.Popen(['sleep', '4242'])\ntime.sleep(600)")])
+    job = {"notebook": nb, "notebook_name": "late.ipynb", "skip": [], "request": {"seconds": 5, "items": []}}
+    result = sandbox.run(job, ROOT / "nnlib", sandbox.Limits(seconds=8, cell_timeout=300))
+    stopped = time.time()
+    assert result["failed"] == "ran past the 8 s limit for a whole notebook and was stopped"
+    time.sleep(3)
+    assert sandbox_processes(since=stopped) == []
+
+
+def test_answers_cross_the_sandbox_as_plain_data_only():
+    import plain_data
+
+    value = {"W1": np.arange(6.0).reshape(2, 3), "n": 3, "pair": (np.float32(1.5), [True, None]),
+             "edge": np.array([np.inf, -np.inf, np.nan])}
+    back = plain_data.loads(plain_data.dumps(value))
+    np.testing.assert_array_equal(back["W1"], value["W1"])
+    assert back["pair"][0].dtype == np.float32 and back["pair"][1] == [True, None]
+    np.testing.assert_array_equal(back["edge"], value["edge"])
+    # Whatever is not numbers stays an unreadable marker; malformed data is refused.
+    assert isinstance(plain_data.loads(plain_data.dumps(lambda: 1)), plain_data.Unreadable)
+    for bad in ['{"array": ["__import__(\'os\')"], "dtype": "<f8", "shape": [1], "scalar": false}',
+                '{"array": [1], "dtype": "|O", "shape": [1], "scalar": false}',
+                '{"py/object": "os.system"}']:
+        with pytest.raises(ValueError, match="not plain data"):
+            plain_data.loads(bad)

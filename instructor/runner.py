@@ -70,8 +70,10 @@ def run(job: dict) -> dict:
         shutil.copytree(fonts, work / ".matplotlib")
     nb = nbformat.from_dict(job["notebook"])
     nbformat.write(nb, work / job["notebook_name"])  # the submission's own copy, as handed in
+    # shutdown_kernel="immediate": the sandbox ends anyway, so the kernel need not be asked to stop.
     client = CappedClient(nb, timeout=job["cell_timeout"], kernel_name="python3", allow_errors=True,
-                          interrupt_on_timeout=True, resources={"metadata": {"path": str(work)}},
+                          interrupt_on_timeout=True, shutdown_kernel="immediate",
+                          resources={"metadata": {"path": str(work)}},
                           error_on_timeout={"ename": "CellTimeoutError", "evalue":
                                             f"no answer within the {job['cell_timeout']} s limit per cell",
                                             "traceback": []})

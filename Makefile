@@ -49,15 +49,24 @@ site-test: $(CHROMIUM) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/site
 	@cat _build/screenshots/report.txt
 
-# Installed once, as root, through apt; skipped when the binary is already there.
+# Debian's package APT_PACKAGE, installed once, as root, when the binary (the
+# target) is missing; otherwise it says what APT_FOR needs and what else to do.
+define apt-install
+@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+  echo "$(APT_FOR) needs $@. Install Debian's package as root (apt-get install $(APT_PACKAGE))," ; \
+  echo "$(APT_ELSE)"; exit 1; fi
+apt-get update -qq || { echo "apt-get update failed: cannot install $(APT_PACKAGE) for $(APT_FOR)"; exit 1; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGE) \
+  || { echo "apt-get install $(APT_PACKAGE) failed: $(APT_FOR) needs it at $@"; exit 1; }
+@test -x $@ || { echo "$(APT_PACKAGE) installed, but $@ is missing; set $(APT_VARIABLE)=..."; exit 1; }
+endef
+
+$(CHROMIUM): APT_PACKAGE := chromium
+$(CHROMIUM): APT_FOR := the browser test
+$(CHROMIUM): APT_ELSE := or run make with CHROMIUM=/path/to/chromium.
+$(CHROMIUM): APT_VARIABLE := CHROMIUM
 $(CHROMIUM):
-	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-	  echo "The browser test needs Chromium at $(CHROMIUM). Install Debian's package as root" ; \
-	  echo "(apt-get install chromium), or run make with CHROMIUM=/path/to/chromium."; exit 1; fi
-	apt-get update -qq || { echo "apt-get update failed: cannot install Chromium for the browser test"; exit 1; }
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-	  || { echo "apt-get install chromium failed: the browser test needs it at $(CHROMIUM)"; exit 1; }
-	@test -x $(CHROMIUM) || { echo "chromium installed, but $(CHROMIUM) is missing; set CHROMIUM=..."; exit 1; }
+	$(apt-install)
 
 test: unit notebooks book site-test test-matrix
 
@@ -133,16 +142,13 @@ grade: $(STAMP) $(if $(filter 1,$(UNSANDBOXED)),,$(BWRAP))
 	BWRAP=$(BWRAP) $(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
 	  $(if $(JOBS),--jobs $(JOBS)) $(if $(MEMORY),--memory $(MEMORY)) $(if $(filter 1,$(UNSANDBOXED)),--unsandboxed)
 
-# Installed once, as root, through apt, like Chromium; skipped when bwrap is already there.
+# make grade's sandbox, installed like Chromium.
+$(BWRAP): APT_PACKAGE := bubblewrap
+$(BWRAP): APT_FOR := make grade (a sandbox for each submission)
+$(BWRAP): APT_ELSE := or elsewhere dnf install bubblewrap; or run make with BWRAP=/path/to/bwrap; or grade unconfined with UNSANDBOXED=1.
+$(BWRAP): APT_VARIABLE := BWRAP
 $(BWRAP):
-	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-	  echo "make grade runs each submission in a bubblewrap sandbox, and $(BWRAP) is missing." ; \
-	  echo "Install it as root (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)," ; \
-	  echo "run make with BWRAP=/path/to/bwrap, or grade unconfined with UNSANDBOXED=1."; exit 1; fi
-	apt-get update -qq || { echo "apt-get update failed: cannot install bubblewrap for make grade"; exit 1; }
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap \
-	  || { echo "apt-get install bubblewrap failed: make grade needs it at $(BWRAP)"; exit 1; }
-	@test -x $(BWRAP) || { echo "bubblewrap installed, but $(BWRAP) is missing; set BWRAP=..."; exit 1; }
+	$(apt-install)
 
 # Epoch times of nnlib against PyTorch, scikit-learn and the matrix-product floor
 # (benchmarks/bench_train.py); installs the optional extras .[bench] into .venv.

@@ -424,3 +424,14 @@ def test_the_judge_gives_the_books_solutions_full_marks(chapter):
             assert verdicts[grade_id].earned == graded.points, (grade_id, verdicts[grade_id].reason)
             judged += 1
     assert judged >= len(plan.cells) - 1  # at most one value needs the chapter's own cells
+
+
+def test_unsandboxed_grading_marks_every_row(tmp_path):
+    # The opt-out grades, and says so in scores.csv; perfect still scores 7 there.
+    one = tmp_path / "submissions"
+    shutil.copytree(SUBMISSIONS / "perfect" / CHAPTER, one / "perfect" / CHAPTER)
+    out = run("grade", str(one), "--unsandboxed", build=tmp_path / "build")
+    assert "UNSANDBOXED=1: the submissions' code runs with your rights" in out
+    with open(tmp_path / "build" / "course" / "scores.csv") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["student"], float(row["score"]), row["sandboxed"]) == ("perfect", 7.0, "NO (UNSANDBOXED=1)")

@@ -1,11 +1,13 @@
 # Set-up, tests and the book, each from a fresh clone with only Python 3 and make.
 #   make book   build the HTML book into _build/html
 #   make test   unit tests, every notebook under nbval, the warning-free book build,
-#               the browser test of the built book (make site-test), and the unit
-#               tests and notebooks again as other machines run them (make test-matrix)
+#               the browser test of the built book (make site-test), the unit
+#               tests and notebooks again as other machines run them (make test-matrix),
+#               and the workbooks in JupyterLab (make lab-test)
 #   make test-oldest    nnlib's unit tests on the oldest Python and numpy it supports
 #   make upgrade-deps   regenerate requirements.lock from requirements.txt, then make test
-#   make lab    open the chapters in JupyterLab
+#   make lab    your own workbooks of the chapters (workbooks/), in JupyterLab
+#   make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]   make, or start afresh, one workbook
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
 #   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
 #               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
@@ -25,7 +27,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Debian's bubblewrap sandboxes each submission that `make grade` runs (and the tests that grade).
 BWRAP ?= /usr/bin/bwrap
 
-.PHONY: book test unit notebooks site-test test-matrix test-oldest upgrade-deps lab clean student grade
+.PHONY: book test unit notebooks site-test test-matrix test-oldest upgrade-deps lab-test lab workbook clean student grade
 
 $(STAMP): requirements.txt $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +40,7 @@ book: $(STAMP)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 unit: $(STAMP) $(BWRAP)
-	$(BIN)/python -m pytest tests --ignore=tests/site
+	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/lab
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax book/
@@ -68,7 +70,10 @@ $(CHROMIUM): APT_VARIABLE := CHROMIUM
 $(CHROMIUM):
 	$(apt-install)
 
-test: unit notebooks book site-test test-matrix
+# The learner's workbooks in JupyterLab 4, driven in headless Chromium
+# (tests/lab); a screenshot of each chapter lands in _build/lab/.
+lab-test: $(CHROMIUM) $(STAMP)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/lab
 
 # Other machines sum in other orders: the unit tests of nnlib and every notebook
 # again, with the BLAS held to 1 and to 4 threads (threadpoolctl), and with
@@ -76,7 +81,7 @@ test: unit notebooks book site-test test-matrix
 # OPENBLAS_CORETYPE is left as the machine sets it. The tests of the coursework,
 # the Colab install and the notebooks' raising cells do no arithmetic of their
 # own worth repeating, and are left out.
-MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site \
+MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site --ignore=tests/lab \
 	--ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py --ignore=tests/test_notebooks.py
 MATRIX_NOTEBOOKS := $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax book/
 MATRIX_IPYTHON := _build/matrix-ipython
@@ -98,7 +103,7 @@ test-matrix: $(STAMP)
 # 3.7, the oldest it allows, locked in tests/oldest.lock. The book's tools need 3.11.
 OLDEST_PYTHON_VERSION := 3.10
 OLDEST := .venv-oldest
-BOOK_TESTS := --ignore=tests/site --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py \
+BOOK_TESTS := --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py \
 	--ignore=tests/test_notebooks.py --ignore=tests/test_book_notebooks.py --ignore=tests/test_course.py
 
 $(OLDEST)/.installed: tests/oldest.in tests/oldest.lock pyproject.toml
@@ -120,8 +125,22 @@ upgrade-deps: $(STAMP)
 	  --custom-compile-command "make upgrade-deps" tests/oldest.in -o tests/oldest.lock
 	$(MAKE) test test-oldest
 
+test: unit notebooks book site-test test-matrix lab-test
+
+# The learner's own copies of the chapters (tools/workbooks.py): made in
+# workbooks/ on first use and never overwritten, so git pull and make book leave
+# the learner's work alone. JupyterLab opens them without nbgrader's instructor
+# tools, honours JUPYTER_PORT and JUPYTER_TOKEN, and runs as root too.
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/python tools/workbooks.py lab
+
+# RESET=1 replaces the workbook by a fresh copy (after asking; YES=1 does not
+# ask), keeping the old one in workbooks/backups/.
+RESET ?=
+YES ?=
+workbook: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo "usage: make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]"; exit 2; }
+	$(BIN)/python tools/workbooks.py $(if $(RESET),reset,create) $(CHAPTER) $(if $(and $(RESET),$(YES)),--yes)
 
 # Coursework (book/14_instructors.md): nbgrader's course folder is _build/course.
 CHAPTER ?=

@@ -131,9 +131,19 @@ def student_nnlib(dest: Path, names: dict[str, str], chapter: str) -> None:
         )
 
 
+def unfold_answer_cells(nb) -> None:
+    """Unfold the solution cells, which the book folds in JupyterLab: there the learner answers."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution") and "jupyter" in cell.metadata:
+            cell.metadata.jupyter.pop("source_hidden", None)
+            if not cell.metadata.jupyter:
+                del cell.metadata["jupyter"]
+
+
 def make_source(chapter: str) -> dict[str, str]:
     """Write the course's ``source/<chapter>/`` from ``book/``; return the withheld functions."""
     nb = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
+    unfold_answer_cells(nb)
     names = withheld(nb)
     banner = nbformat.v4.new_markdown_cell(_banner(names))
     banner.metadata["tags"] = ["student-edition"]

@@ -1,0 +1,170 @@
+"""The learner's workbooks as files (tools/workbooks.py), and the folded solutions of the book.
+
+No browser here: what a workbook holds, that it is never overwritten, and the
+command that starts the learner's JupyterLab. test_jupyterlab.py runs them.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import workbooks  # noqa: E402
+from workbooks import coursework  # noqa: E402  (instructor/coursework.py, the student edition)
+
+BOOK_NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # instructor/nbgrader_config.py
+
+
+def folds(cell) -> tuple[bool, bool]:
+    """(the book's hide-input tag, JupyterLab's source_hidden)."""
+    meta = cell.get("metadata", {})
+    return "hide-input" in meta.get("tags", []), bool(meta.get("jupyter", {}).get("source_hidden"))
+
+
+def holds_solution(cell) -> bool:
+    return bool(cell["metadata"].get("nbgrader", {}).get("solution")) or "### BEGIN SOLUTION" in "".join(cell["source"])
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Every workbook, as `make lab` writes it on first use."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    created, stale = workbooks.create(workbooks.chapters(), folder)
+    assert created == workbooks.chapters() and not stale
+    return folder
+
+
+@pytest.mark.parametrize("path", BOOK_NOTEBOOKS, ids=lambda p: p.stem)
+def test_book_folds_each_solution_for_the_book_and_for_jupyterlab_alike(path):
+    # The book's hide-input and JupyterLab's source_hidden agree on every cell,
+    # and every solution has both (python tools/fold_solutions.py adds them).
+    for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+        tagged, hidden = folds(cell)
+        where = f"{path.name} cell {index}"
+        assert tagged == hidden, f"{where}: hide-input {tagged} but source_hidden {hidden}; run tools/fold_solutions.py"
+        if holds_solution(cell):
+            assert tagged and hidden, f"{where} holds a solution in view; run tools/fold_solutions.py"
+
+
+@pytest.mark.parametrize("chapter", workbooks.chapters())
+def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
+    # Each solution became the student edition's stub; hidden tests are gone; every
+    # other cell, checks included, is the book's own; our solutions are folded.
+    book = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4).cells
+    cells = nbformat.read(made / f"{chapter}.ipynb", as_version=4).cells
+    secret = workbooks.secret_solution_lines(chapter)
+    ours = [c for c in cells if workbooks.META not in c.metadata]
+    expected = [c for c in book if not ("### BEGIN HIDDEN TESTS" in c.source)]
+    assert len(ours) == len(expected)
+    for index, (cell, original) in enumerate(zip(ours, expected)):
+        assert cell.cell_type == original.cell_type and cell.id == original.id
+        solution = original.metadata.get("nbgrader", {}).get("solution")
+        if solution:
+            stripped = "\n".join(line.strip() for line in cell.source.splitlines())
+            assert STUB in stripped, f"{chapter} {cell.id}: no stub"
+            assert "raises-exception" in cell.metadata["tags"]
+        elif original.metadata.get("nbgrader", {}).get("grade"):
+            assert cell.source == original.source  # the check, exactly as in the book
+            assert "raises-exception" in cell.metadata["tags"]
+        else:
+            assert cell.source == original.source and cell.metadata == original.metadata
+        assert not {line.strip() for line in cell.source.splitlines()} & secret, f"{chapter} {cell.id} shows a solution"
+        assert folds(cell) == (False, False), f"{chapter} {cell.id}: the learner's cells are open"
+    folded = [c for c in cells if "solution_of" in c.metadata.get(workbooks.META, {})]
+    exercises = [c.metadata["nbgrader"]["grade_id"] for c in book if c.metadata.get("nbgrader", {}).get("solution")]
+    assert [c.metadata[workbooks.META]["solution_of"] + "_solution" for c in folded] == exercises
+    assert bool(secret) == bool(exercises), f"{chapter}: no solution lines to look for"
+    shown = {line.strip() for c in folded for line in c.source.splitlines()}
+    assert secret <= shown, "each solution is in the workbook, folded"
+    for cell in folded:
+        assert cell.cell_type == "raw"  # Run All neither runs it (the learner's answer stays) nor unfolds it
+        assert folds(cell) == (True, True)
+    text = "\n".join(c.source for c in cells)
+    assert not any(marker in text for pair in coursework.REGIONS for marker in pair)
+
+
+def test_student_edition_keeps_its_answer_cells_open(tmp_path, monkeypatch):
+    # The book folds its solutions in JupyterLab; the student edition's answer cells stay open.
+    monkeypatch.setattr(coursework, "COURSE", tmp_path)
+    coursework.make_source("03_sigmoid")
+    nb = nbformat.read(tmp_path / "source" / "03_sigmoid" / "03_sigmoid.ipynb", as_version=4)
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert answers and not any(folds(c)[1] for c in answers)
+
+
+def test_a_workbook_is_never_overwritten(tmp_path):
+    # make lab writes missing workbooks only; a changed chapter is reported, not replaced.
+    workbooks.create(["03_sigmoid"], tmp_path)
+    path = tmp_path / "03_sigmoid.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source += "\n\nMy own note."
+    nb.metadata[workbooks.META]["book_sha256"] = "an older book"
+    nbformat.write(nb, path)
+    created, stale = workbooks.create(["03_sigmoid"], tmp_path)
+    assert (created, stale) == ([], ["03_sigmoid"])
+    assert "My own note." in nbformat.read(path, as_version=4).cells[0].source
+
+
+def run_tool(*args, folder, stdin=subprocess.DEVNULL):
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "workbooks.py"), "--folder", str(folder), *args],
+                          capture_output=True, text=True, stdin=stdin, timeout=300)
+
+
+def test_reset_asks_first_and_keeps_the_old_workbook(tmp_path):
+    # Without --yes and with no one to ask, reset refuses; with --yes it keeps a backup.
+    workbooks.create(["03_sigmoid"], tmp_path)
+    path = tmp_path / "03_sigmoid.ipynb"
+    path.write_text(path.read_text().replace("# YOUR CODE HERE", "# my answer", 1))
+    refused = run_tool("reset", "03_sigmoid", folder=tmp_path)
+    assert refused.returncode != 0 and "YES=1" in refused.stderr
+    assert "# my answer" in path.read_text()
+    done = run_tool("reset", "03_sigmoid", "--yes", folder=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "# my answer" not in path.read_text()
+    [backup] = (tmp_path / "backups").glob("03_sigmoid-*.ipynb")
+    assert "# my answer" in backup.read_text()
+
+
+def test_unknown_chapter_is_named(tmp_path):
+    result = run_tool("create", "3_sigmoid", folder=tmp_path)
+    assert result.returncode != 0 and "no chapter 3_sigmoid" in result.stderr and "03_sigmoid" in result.stderr
+
+
+@pytest.mark.parametrize("uid", [0, 1000])
+def test_lab_runs_as_root_and_as_anyone(monkeypatch, uid):
+    # JupyterLab refuses root without --allow-root; nothing sets a port or a token,
+    # so JUPYTER_PORT and JUPYTER_TOKEN reach JupyterLab.
+    monkeypatch.setattr(workbooks.os, "geteuid", lambda: uid)
+    command = workbooks.lab_command(Path("/somewhere"))
+    assert ("--allow-root" in command) == (uid == 0)
+    assert not any("port" in a.lower() or "token" in a.lower() for a in command)
+    env = workbooks.lab_environment({"JUPYTER_CONFIG_PATH": "/theirs"})
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(workbooks.LEARNER_CONFIG), "/theirs"]
+
+
+def test_learner_config_disables_nbgrader_in_lab_and_server():
+    page = json.loads((workbooks.LEARNER_CONFIG / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    server = json.loads((workbooks.LEARNER_CONFIG / "jupyter_server_config.json").read_text())
+    extensions = server["ServerApp"]["jpserver_extensions"]
+    assert extensions and all(name.startswith("nbgrader.") and not on for name, on in extensions.items())
+
+
+def test_workbooks_are_outside_git_and_the_book():
+    # git pull cannot touch them, and the book builds only the files of its table of contents.
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["only_build_toc_files"] is True
+    assert "workbooks" not in (ROOT / "_toc.yml").read_text()
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "check-ignore", "-q", "workbooks/03_sigmoid.ipynb"], cwd=ROOT)
+    assert ignored.returncode == 0

@@ -9,7 +9,8 @@
 #   make lab    your own workbooks of the chapters (workbooks/), in JupyterLab
 #   make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]   make, or start afresh, one workbook
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
-#   make grade SUBMISSIONS=dir [TIMEOUT=60]   autograde dir/<student>/<chapter>/*.ipynb
+#   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
+#               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
 
 PYTHON ?= python3
 VENV := .venv
@@ -25,6 +26,8 @@ JB_FLAGS := -W -n --keep-going
 CHROMIUM ?= /usr/bin/chromium
 # axe-core for the browser test's accessibility check; `make site-test` installs it.
 AXE ?= tests/site/node_modules/axe-core/axe.min.js
+# Debian's bubblewrap sandboxes each submission that `make grade` runs (and the tests that grade).
+BWRAP ?= /usr/bin/bwrap
 
 .PHONY: book test unit notebooks site-test test-matrix test-oldest upgrade-deps lab-test lab workbook clean student grade
 
@@ -38,7 +41,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-unit: $(STAMP)
+unit: $(STAMP) $(BWRAP)
 	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/lab
 
 notebooks: $(STAMP)
@@ -66,15 +69,24 @@ $(AXE): tests/site/package.json tests/site/package-lock.json
 	@test -f $@ || { echo "npm ci ran, but $@ is missing"; exit 1; }
 	touch $@
 
-# Installed once, as root, through apt; skipped when the binary is already there.
+# Debian's package APT_PACKAGE, installed once, as root, when the binary (the
+# target) is missing; otherwise it says what APT_FOR needs and what else to do.
+define apt-install
+@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+  echo "$(APT_FOR) needs $@. Install Debian's package as root (apt-get install $(APT_PACKAGE))," ; \
+  echo "$(APT_ELSE)"; exit 1; fi
+apt-get update -qq || { echo "apt-get update failed: cannot install $(APT_PACKAGE) for $(APT_FOR)"; exit 1; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGE) \
+  || { echo "apt-get install $(APT_PACKAGE) failed: $(APT_FOR) needs it at $@"; exit 1; }
+@test -x $@ || { echo "$(APT_PACKAGE) installed, but $@ is missing; set $(APT_VARIABLE)=..."; exit 1; }
+endef
+
+$(CHROMIUM): APT_PACKAGE := chromium
+$(CHROMIUM): APT_FOR := the browser test
+$(CHROMIUM): APT_ELSE := or run make with CHROMIUM=/path/to/chromium.
+$(CHROMIUM): APT_VARIABLE := CHROMIUM
 $(CHROMIUM):
-	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-	  echo "The browser test needs Chromium at $(CHROMIUM). Install Debian's package as root" ; \
-	  echo "(apt-get install chromium), or run make with CHROMIUM=/path/to/chromium."; exit 1; fi
-	apt-get update -qq || { echo "apt-get update failed: cannot install Chromium for the browser test"; exit 1; }
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-	  || { echo "apt-get install chromium failed: the browser test needs it at $(CHROMIUM)"; exit 1; }
-	@test -x $(CHROMIUM) || { echo "chromium installed, but $(CHROMIUM) is missing; set CHROMIUM=..."; exit 1; }
+	$(apt-install)
 
 # The learner's workbooks in JupyterLab 4, driven in headless Chromium
 # (tests/lab); a screenshot of each chapter lands in _build/lab/.
@@ -152,13 +164,28 @@ workbook: $(STAMP)
 CHAPTER ?=
 SUBMISSIONS ?=
 TIMEOUT ?=
+# Submissions graded at once (default: one per core), and GiB of memory per process of one.
+JOBS ?=
+MEMORY ?=
+# UNSANDBOXED=1 grades with no sandbox, the submissions' code running with your rights;
+# every row of scores.csv then says so.
+UNSANDBOXED ?=
 
 student: $(STAMP)
 	$(BIN)/python instructor/coursework.py student $(CHAPTER)
 
-grade: $(STAMP)
+grade: $(STAMP) $(if $(filter 1,$(UNSANDBOXED)),,$(BWRAP))
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<student>/<chapter>/<chapter>.ipynb)"; exit 2; }
-	$(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	BWRAP=$(BWRAP) $(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	  $(if $(JOBS),--jobs $(JOBS)) $(if $(MEMORY),--memory $(MEMORY)) $(if $(filter 1,$(UNSANDBOXED)),--unsandboxed)
+
+# make grade's sandbox, installed like Chromium.
+$(BWRAP): APT_PACKAGE := bubblewrap
+$(BWRAP): APT_FOR := make grade (a sandbox for each submission)
+$(BWRAP): APT_ELSE := or elsewhere dnf install bubblewrap; or run make with BWRAP=/path/to/bwrap; or grade unconfined with UNSANDBOXED=1.
+$(BWRAP): APT_VARIABLE := BWRAP
+$(BWRAP):
+	$(apt-install)
 
 # Epoch times of nnlib against PyTorch, scikit-learn and the matrix-product floor
 # (benchmarks/bench_train.py); installs the optional extras .[bench] into .venv.

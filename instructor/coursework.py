@@ -1,7 +1,8 @@
 """Coursework from the chapters: the student edition, and grading with nbgrader.
 
     python instructor/coursework.py [--build DIR] student [CHAPTER ...]
-    python instructor/coursework.py [--build DIR] grade SUBMISSIONS [--timeout SECONDS]
+    python instructor/coursework.py [--build DIR] grade SUBMISSIONS [--timeout SECONDS] [--jobs N]
+                                    [--memory GIB] [--time-limit SECONDS] [--unsandboxed]
 
 (``make student`` and ``make grade`` run these; ``--build`` defaults to ``_build``.)
 
@@ -14,11 +15,16 @@ the student edition of nnlib, which withholds the functions that the chapter's
 exercises ask for (see ``nnlib/course.py``).
 
 ``grade`` copies ``SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb`` (nbgrader's
-``submitted/`` layout) into the course, runs ``nbgrader autograde`` and
-``nbgrader generate_feedback`` once per submission, so that no submission can
-stop the grading of the others, and writes ``_build/course/scores.csv``: one
-row per student and chapter with the score, the maximum, the seconds it took,
-and the reason for every point lost.
+``submitted/`` layout) into the course, and has ``--jobs`` worker processes
+run ``nbgrader autograde`` and ``nbgrader generate_feedback`` on one
+submission each at a time, so that no submission can stop the grading of the
+others. nbgrader's Execute step is replaced: the notebook runs in a sandbox of
+its own (sandbox.py, runner.py), with the chapter's *grading edition* of nnlib,
+and the test cells' points are decided here, by the judge (judge.py), on the
+values the submission's functions returned. Then it writes
+``_build/course/scores.csv``: one row per student and chapter with the score
+(read back from the gradebook), the maximum, the seconds it took, whether it
+was sandboxed, and the reason for every point lost.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import inspect
 import json
 import os
 import re
@@ -36,6 +43,8 @@ import time
 from pathlib import Path
 
 import nbformat
+
+from judge import python_only
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -75,17 +84,12 @@ def withheld(nb) -> dict[str, str]:
             continue
         match = re.fullmatch(r"ex(\d+)_(\d+)_solution", meta.get("grade_id", ""))
         exercise = f"Exercise {match[1]}.{match[2]}" if match else f"the exercise {meta.get('grade_id')}"
-        for node in ast.walk(ast.parse(_python_only(cell.source))):
+        for node in ast.walk(ast.parse(python_only(cell.source))):
             if isinstance(node, ast.FunctionDef) and node.name.startswith("my_"):
                 name = node.name[3:]
                 if name in nnlib.__all__ and callable(getattr(nnlib, name)):
                     found[name] = exercise
     return found
-
-
-def _python_only(source: str) -> str:
-    # IPython magics are not Python; blank them out before parsing.
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
 def _banner(names: dict[str, str]) -> str:
@@ -153,7 +157,7 @@ def make_source(chapter: str) -> dict[str, str]:
     return names
 
 
-def nbgrader_api(timeout: int | None = None):
+def nbgrader_api(timeout: int | None = None, sandboxed_execute: bool = False):
     """nbgrader's Python API on the course folder, configured by its nbgrader_config.py.
 
     One process for all the work: each nbgrader command started afresh would
@@ -174,6 +178,15 @@ def nbgrader_api(timeout: int | None = None):
     config.NbGraderAPI.log_level = "WARN"
     if timeout:
         config.Execute.timeout = timeout
+    if sandboxed_execute:
+        from nbconvert.preprocessors import ClearMetadataPreprocessor
+        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                            LimitOutput, SaveAutoGrades)
+
+        # nbgrader's own steps, except that the notebook runs in its sandbox and the judge scores it.
+        config.Autograde.autograde_preprocessors = [
+            _sandboxed_execute_class(), IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's gradebook warns (SQLAlchemy) when it records a submission it could not grade.
@@ -285,44 +298,231 @@ def submissions(folder: Path) -> list[tuple[str, str]]:
     )
 
 
-def grade(folder: Path, timeout: int | None) -> Path:
+def grading_nnlib(chapter: str) -> Path:
+    """Write the chapter's grading edition of nnlib; return its folder.
+
+    It is the student edition with one change: nnlib's own code of each
+    withheld function is gone, its body replaced by an error. A submission
+    graded in the sandbox therefore cannot hand in nnlib's answer as its own
+    (by ``from nnlib.activations import sigmoid``, or any other route): only
+    the submission's own code can compute it. The book shows that code, so a
+    student may copy it; that is for the instructor to judge, as with any text.
+    """
+    import nnlib
+
+    names = withheld(nbformat.read(COURSE / "source" / chapter / f"{chapter}.ipynb", as_version=4))
+    dest = COURSE / "grading" / chapter / "nnlib"
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(COURSE / "source" / chapter / "nnlib", dest)
+    for name, exercise in names.items():
+        fn = getattr(nnlib, name)
+        module = sys.modules[fn.__module__]
+        # Its module's private helpers that it calls do the same work (sigmoid's logistic).
+        helpers = [h for h in fn.__code__.co_names if h not in nnlib.__all__
+                   and inspect.isfunction(module.__dict__.get(h)) and module.__dict__[h].__module__ == module.__name__]
+        path = dest.joinpath(*module.__name__.split(".")[1:]).with_suffix(".py")
+        for gone in [name, *helpers]:
+            whose = "" if gone == name else f" (which nnlib's {name} uses)"
+            _replace_body(path, gone, f"nnlib's own {gone}{whose} is not available while your work is graded: "
+                                      f"my_{name} has to compute its answer itself ({exercise})")
+    return dest
+
+
+def _replace_body(path: Path, function: str, message: str) -> None:
+    """Rewrite the module at ``path`` so that ``function`` only raises NameError(message)."""
+    lines = path.read_text().splitlines()
+    node = next(n for n in ast.parse("\n".join(lines)).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    first, last = node.body[0].lineno, node.body[-1].end_lineno
+    stub = " " * node.body[0].col_offset + f"raise NameError({message!r})"
+    path.write_text("\n".join(lines[: first - 1] + [stub] + lines[last:]) + "\n")
+
+
+def font_list() -> Path:
+    """matplotlib's list of the machine's fonts, made once, so that no sandbox has to scan them."""
+    folder = COURSE / "grading" / "matplotlib"
+    if not any(folder.glob("fontlist-*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                       env=dict(os.environ, MPLCONFIGDIR=str(folder)), capture_output=True)
+    return folder
+
+
+# A worker grades one submission at a time; `make grade JOBS=N` starts N of them.
+_WORKER: dict = {}
+
+
+def _start_worker(slots, course: str, timeout: int | None, limits, sandboxed: bool) -> None:
+    global COURSE
+    COURSE = Path(course)
+    _WORKER.update(slot=slots.get(), limits=limits, sandboxed=sandboxed, plans={}, info={})
+    _WORKER["api"] = nbgrader_api(timeout, sandboxed_execute=True)
+
+
+def _plan(chapter: str):
+    import judge
+
+    if chapter not in _WORKER["plans"]:
+        source = nbformat.read(COURSE / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+        _WORKER["plans"][chapter] = judge.plan(source)
+    return _WORKER["plans"][chapter]
+
+
+def _sandboxed_execute_class():
+    """nbgrader's Execute step, replaced: run the notebook in its sandbox, then judge it here."""
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    import judge
+    import sandbox
+
+    class SandboxedExecute(NbGraderPreprocessor):
+        def preprocess(self, nb, resources):
+            student, chapter = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
+            plan = _plan(chapter)
+            limits = _WORKER["limits"]
+            job_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+            skip = []
+            for index, cell in enumerate(job_nb.cells):
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+                if judge.is_test_cell(cell):
+                    skip.append(index)  # test cells are judged here, not run there
+                    cell.source = judge.HIDDEN_SOURCE if judge.is_hidden_cell(cell) else cell.source
+            job = {"notebook": job_nb, "notebook_name": f"{chapter}.ipynb", "skip": skip,
+                   "request": plan.request(limits.cell_timeout)}
+            result = sandbox.run(job, COURSE / "grading" / chapter / "nnlib", limits,
+                                 slot=_WORKER["slot"], sandboxed=_WORKER["sandboxed"])
+            failed = result.get("failed", "")
+            verdicts = judge.judge(plan, result.get("answers", []), unavailable=_no_answers(result))
+            outputs = result.get("outputs", {})
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                if judge.is_test_cell(cell):
+                    verdict = verdicts[cell.metadata["nbgrader"]["grade_id"]]
+                    cell.outputs = [nbformat.from_dict(o) for o in verdict.outputs]
+                    if judge.is_hidden_cell(cell):
+                        cell.source = judge.HIDDEN_SOURCE  # the feedback shows verdicts, not tests
+                else:
+                    cell.outputs = [nbformat.from_dict(o) for o in outputs.get(str(index), [])]
+                    cell.execution_count = result.get("execution_counts", {}).get(str(index))
+            if failed:
+                nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Grading stopped this notebook:** {failed}."))
+            _WORKER["info"][student, chapter] = {"failed": failed, "notes": result.get("notes", []),
+                                                 "log": result.get("log", "")}
+            return nb, resources
+
+    return SandboxedExecute
+
+
+def _no_answers(result: dict) -> str:
+    if result.get("failed"):
+        return result["failed"]
+    dead = [n for n in result.get("notes", []) if "kernel died" in n]
+    return dead[0] if dead else ""
+
+
+def _grade_one(pair: tuple[str, str]) -> dict:
+    student, chapter = pair
+    api = _WORKER["api"]
+    start = time.perf_counter()
+    result = api.autograde(chapter, student, force=True)
+    feedback = api.generate_feedback(chapter, student, force=True)
+    seconds = time.perf_counter() - start
+    logs = COURSE / "logs"
+    info = _WORKER["info"].pop((student, chapter), {})
+    for name, r in (("autograde", result), ("feedback", feedback)):
+        text = r.get("log", "") + r.get("error", "") + (info.get("log", "") if name == "autograde" else "")
+        (logs / f"{name}-{student}-{chapter}.log").write_text(text)
+    row = score_row(student, chapter, result, seconds, info)
+    row["sandboxed"] = "yes" if _WORKER["sandboxed"] else "NO (UNSANDBOXED=1)"
+    return row
+
+
+FIELDS = ["student", "chapter", "score", "max_score", "seconds", "sandboxed", "reason"]
+
+
+def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=None, sandboxed: bool = True) -> Path:
     """Autograde every submission in ``folder``; write scores.csv and the feedback; return the CSV."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    import sandbox
+
     folder = folder.resolve()
     pairs = submissions(folder)
     if not pairs:
         sys.exit(f"no submissions in {folder}: expected {folder}/<student>/<chapter>/<chapter>.ipynb")
+    limits = limits or sandbox.Limits()
+    if timeout:
+        limits.cell_timeout = timeout
+    if sandboxed:
+        try:
+            sandbox.check_sandbox()
+        except sandbox.SandboxMissing as missing:
+            sys.exit(str(missing))
+    else:
+        print("UNSANDBOXED=1: the submissions' code runs with your rights, unconfined; "
+              "every row of scores.csv says so.")
     setup_course()
     for chapter in sorted({c for _, c in pairs}):
         if not (COURSE / "release" / chapter).exists():
             make_student([chapter])
-    if (COURSE / "submitted").exists():
-        shutil.rmtree(COURSE / "submitted")
+        grading_nnlib(chapter)
+    font_list()
     for student, chapter in pairs:
-        shutil.copytree(folder / student / chapter, COURSE / "submitted" / student / chapter)
-    logs = COURSE / "logs"
-    logs.mkdir(exist_ok=True)
-    api = nbgrader_api(timeout)
+        target = COURSE / "submitted" / student / chapter
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(folder / student / chapter, target)
+    (COURSE / "logs").mkdir(exist_ok=True)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs), sandbox.MAX_JOBS))
+    context = multiprocessing.get_context("spawn")
+    slots = context.Queue()
+    # Each job's sandboxes get a uid of their own (sandbox.FIRST_UID + slot), which also keeps two
+    # grading runs on one machine from counting each other's processes.
+    first_slot = (os.getpid() % 100_000) * sandbox.MAX_JOBS
+    for slot in range(jobs):
+        slots.put(first_slot + slot)
     rows = []
-    for student, chapter in pairs:
-        start = time.perf_counter()
-        result = api.autograde(chapter, student, force=True)
-        feedback = api.generate_feedback(chapter, student, force=True)
-        seconds = time.perf_counter() - start
-        for name, r in (("autograde", result), ("feedback", feedback)):
-            (logs / f"{name}-{student}-{chapter}.log").write_text(r.get("log", "") + r.get("error", ""))
-        rows.append(score_row(student, chapter, result, seconds))
-        print(f"{student:>16} {chapter}: {rows[-1]['score']:g}/{rows[-1]['max_score']:g} "
-              f"in {seconds:.1f} s  {rows[-1]['reason']}")
-    out = COURSE / "scores.csv"
-    with open(out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["student", "chapter", "score", "max_score", "seconds", "reason"])
-        writer.writeheader()
-        writer.writerows(rows)
+    with ProcessPoolExecutor(jobs, context, _start_worker, (slots, str(COURSE), timeout, limits, sandboxed)) as pool:
+        for done in as_completed([pool.submit(_grade_one, pair) for pair in pairs]):
+            row = done.result()
+            rows.append(row)
+            print(f"{row['student']:>16} {row['chapter']}: {row['score']:g}/{row['max_score']:g} "
+                  f"in {row['seconds']:.1f} s  {row['reason']}", flush=True)
+    out = write_scores(rows)
     print(f"Scores: {out}\nFeedback: {COURSE / 'feedback'}/<student>/<chapter>/<chapter>.html")
     return out
 
 
-def score_row(student: str, chapter: str, result, seconds: float) -> dict:
+def write_scores(rows: list[dict]) -> Path:
+    """Write scores.csv: this run's rows, and the earlier rows of submissions not graded again.
+
+    Every score is read back from the gradebook, so the two always agree.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = COURSE / "scores.csv"
+    table = {}
+    if out.exists():
+        with open(out, newline="") as f:
+            table = {(r["student"], r["chapter"]): r for r in csv.DictReader(f)}
+    table.update({(r["student"], r["chapter"]): r for r in rows})
+    with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}", COURSE_ID) as gb:
+        for (student, chapter), row in table.items():
+            try:
+                row["score"] = float(gb.find_submission(chapter, student).score)
+            except MissingEntry:
+                row["score"] = 0.0
+    with open(out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(table[key] for key in sorted(table))
+    return out
+
+
+def score_row(student: str, chapter: str, result, seconds: float, info: dict) -> dict:
     """Score and reasons for one submission, from the gradebook and the autograded notebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -340,7 +540,11 @@ def score_row(student: str, chapter: str, result, seconds: float) -> dict:
         except MissingEntry:
             score = 0.0
     nb = nbformat.read(graded, as_version=4)
-    return row | {"score": float(score), "reason": "; ".join(_reasons(nb)) or "all tests passed"}
+    reasons = _reasons(nb)
+    if info.get("failed"):
+        reasons.insert(0, info["failed"])
+    reasons += [n for n in info.get("notes", []) if "kernel died" in n]
+    return row | {"score": float(score), "reason": "; ".join(reasons) or "all tests passed"}
 
 
 def _max_score(chapter: str) -> float:
@@ -391,6 +595,8 @@ def _error_text(error) -> str:
     if error.ename == "KeyboardInterrupt":
         return "timed out (interrupted at the per-cell time limit)"
     value = " ".join(str(error.evalue).split())
+    if error.ename == "MemoryError":
+        value = value or "out of memory (above the grading limit per process)"
     return f"{error.ename}: {value}" if value else error.ename
 
 
@@ -410,13 +616,21 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("chapters", nargs="*", help="e.g. 03_sigmoid (default: every chapter with exercises)")
     g = sub.add_parser("grade", help="autograde a folder of submissions")
     g.add_argument("submissions", type=Path, help="SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb")
-    g.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    g.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: 60)")
+    g.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: one per core)")
+    g.add_argument("--memory", type=float, default=2, help="GiB of memory per process of a submission (default: 2)")
+    g.add_argument("--time-limit", type=int, default=600, help="seconds for a whole notebook (default: 600)")
+    g.add_argument("--unsandboxed", action="store_true",
+                   help="run the submissions without a sandbox, with your rights (scores.csv says so)")
     args = parser.parse_args(argv)
     COURSE, STUDENT = args.build.resolve() / "course", args.build.resolve() / "student"
     if args.command == "student":
         make_student(args.chapters)
     else:
-        grade(args.submissions, args.timeout)
+        import sandbox
+
+        limits = sandbox.Limits(memory=int(args.memory * sandbox.GiB), seconds=args.time_limit)
+        grade(args.submissions, args.timeout, args.jobs, limits, sandboxed=not args.unsandboxed)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
     python instructor/make_submissions.py [CHAPTER]     (default 03_sigmoid; run `make student` first)
 
-Each student folder holds one submission of CHAPTER in nbgrader's layout,
-``tests/submissions/<student>/<CHAPTER>/<CHAPTER>.ipynb``, made from the
+Each student folder holds submissions in nbgrader's layout,
+``tests/submissions/<student>/<chapter>/<chapter>.ipynb``, made from the
 student edition (``_build/student/``) with the book's solutions filled in, then
-broken in one way:
+broken in one way. Of the sigmoid chapter (CHAPTER), each kind of mistake:
 
 =============  ============================================================
 perfect        every solution as in the book
@@ -17,6 +17,22 @@ deleted_test   perfect, but the first check cell deleted
 imported       the first function is nnlib's own, fetched past the switch
 blank          the student edition as released: nothing done
 empty          a notebook file of 0 bytes
+=============  ============================================================
+
+and of the sigmoid and the backprop chapters, each threat to the grading
+(``perfect`` of the backprop chapter too, for comparison):
+
+=============  ============================================================
+tamper         wrong answers, and code that silences ``check``, makes every
+               ``HiddenTests`` give full marks and every comparison pass
+snoop          perfect, and code that looks for the course's notebooks and
+               gradebook, sets every score in any gradebook it finds to 0,
+               and writes files in the temporary folder, the home folder and
+               every folder above its own
+linger         perfect, and two processes started to outlive the grading
+hog            the last function first fills 3 GB of memory
+flood          perfect, and 60 MB printed by the first solution cell
+forkbomb       the last function forks until no process is left to start
 =============  ============================================================
 
 Regenerate when a chapter's exercises change; tests/test_coursework.py grades
@@ -83,6 +99,92 @@ def imported(source: str, name: str) -> str:
     return f"from nnlib.course import reference\n\n{name} = reference({name[3:]!r})\n"
 
 
+# What each threat adds to a submission (see the table above).
+TAMPER = """\
+# Make every check pass and every hidden test give full marks.
+import nnlib, nnlib.course, nnlib.check._core
+
+
+class _AlwaysRight:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: print("Correct: (said the submission itself)")
+
+
+check = nnlib.check = _AlwaysRight()
+nnlib.course.HiddenTests.case = lambda self, *args, **kwargs: None
+nnlib.course.HiddenTests.score = lambda self: 2
+nnlib.check._core.same = lambda *args, **kwargs: True
+np.allclose = lambda *args, **kwargs: True
+
+"""
+
+SNOOP = """\
+# Look for the course and the other students' work; spoil the gradebook; leave files about.
+import os, pathlib, sqlite3, sys
+
+_mine = pathlib.Path.cwd()
+_python = (sys.prefix, sys.base_prefix)
+_found = []
+for _top in ["/tmp", os.path.expanduser("~"), *map(str, _mine.parents)]:
+    if _top.startswith(str(_mine)):
+        continue
+    for _folder, _subfolders, _files in os.walk(_top):
+        _subfolders[:] = [d for d in _subfolders if not os.path.join(_folder, d).startswith((str(_mine), *_python, "/usr", "/proc"))]
+        _found += [os.path.join(_folder, f) for f in _files if f.endswith((".ipynb", ".db"))]
+print(f"course files found outside my folder: {len(set(_found))}")
+for _db in sorted(set(f for f in _found if f.endswith("gradebook.db"))):
+    with sqlite3.connect(_db) as _con:
+        _con.execute("UPDATE grade SET auto_score = 0")
+    print("set every score to 0 in", _db)
+for _place in ["/tmp", os.path.expanduser("~"), *map(str, _mine.parents)]:
+    try:
+        pathlib.Path(_place, "nnlib-hostile-snoop.txt").write_text("written by a submission")
+        print("wrote a file in", _place)
+    except OSError as _error:
+        print("could not write in", _place, type(_error).__name__)
+
+"""
+
+LINGER = """\
+# Start two processes meant to outlive the grading.
+import subprocess, sys
+
+subprocess.Popen(["sleep", "4242"], start_new_session=True)
+subprocess.Popen([sys.executable, "-c", "import time\\nwhile True: time.sleep(1)", "nnlib-hostile-linger"],
+                 start_new_session=True)
+
+"""
+
+FLOOD = """\
+# Print 60 MB.
+for _line in range(60_000):
+    print(_line, "x" * 1000)
+
+"""
+
+
+def hog(source: str, name: str) -> str:
+    return source.replace(f"def {name}(", f"""def {name}(*args):
+    ballast = np.ones(3 * 1024**3 // 8)  # 3 GB, every page touched
+    return _{name}_after_the_ballast(*args)
+
+
+def _{name}_after_the_ballast(""", 1)
+
+
+def forkbomb(source: str, name: str) -> str:
+    return source.replace(f"def {name}(", f"""def {name}(*args):
+    import os
+
+    while True:  # every child spins forever, the parent forks until it cannot
+        if os.fork() == 0:
+            while True:
+                pass
+
+
+def _{name}_before_the_forks(""", 1)
+
+
 def fill(nb, answers: dict[str, str]) -> None:
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -90,33 +192,52 @@ def fill(nb, answers: dict[str, str]) -> None:
             cell.source = answers[grade_id]
 
 
-def main(chapter: str = "03_sigmoid") -> None:
-    release = ROOT / "_build" / "student" / chapter / f"{chapter}.ipynb"
-    if not release.exists():
-        sys.exit(f"{release} is missing: run `make student CHAPTER={chapter}` first")
+def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop") -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    count = 0
+    for which in (chapter, threats_also_in):
+        release = ROOT / "_build" / "student" / which / f"{which}.ipynb"
+        if not release.exists():
+            sys.exit(f"{release} is missing: run `make student` first")
+        count += write(which, release, mistakes=(which == chapter))
+    print(f"{count} submissions in {OUT.relative_to(ROOT)}")
+
+
+def write(chapter: str, release: Path, mistakes: bool) -> int:
     right = solutions(chapter)
     functions = {gid: function_name(src) for gid, src in right.items() if function_name(src)}
     first, last = next(iter(functions)), list(functions)[-1]
 
-    def variant(change, only=None):
-        answers = dict(right)
+    def variant(change, only=None, answers=None):
+        answers = dict(answers or right)
         for gid, name in functions.items():
             if only in (None, gid):
-                answers[gid] = change(right[gid], name)
+                answers[gid] = change(answers[gid], name)
         return answers
+
+    def before_first(code, answers=None):
+        return dict(answers or right, **{first: code + (answers or right)[first]})
 
     cases = {
         "perfect": right,
-        "wrong": variant(off_by_ten_percent),
-        "raises": variant(raising),
-        "timeout": variant(endless, only=last),
-        "syntax_error": dict(right, **{first: right[first].replace("):", ")", 1)}),
-        "deleted_test": right,
-        "imported": variant(imported, only=first),
-        "blank": {},
+        "tamper": before_first(TAMPER, variant(off_by_ten_percent)),
+        "snoop": before_first(SNOOP),
+        "linger": before_first(LINGER),
+        "hog": variant(hog, only=last),
+        "flood": before_first(FLOOD),
+        "forkbomb": variant(forkbomb, only=last),
     }
-    if OUT.exists():
-        shutil.rmtree(OUT)
+    if mistakes:
+        cases |= {
+            "wrong": variant(off_by_ten_percent),
+            "raises": variant(raising),
+            "timeout": variant(endless, only=last),
+            "syntax_error": dict(right, **{first: right[first].replace("):", ")", 1)}),
+            "deleted_test": right,
+            "imported": variant(imported, only=first),
+            "blank": {},
+        }
     for student, answers in cases.items():
         nb = nbformat.read(release, as_version=4)
         fill(nb, answers)
@@ -126,9 +247,10 @@ def main(chapter: str = "03_sigmoid") -> None:
         folder = OUT / student / chapter
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{chapter}.ipynb")
-    (OUT / "empty" / chapter).mkdir(parents=True)
-    (OUT / "empty" / chapter / f"{chapter}.ipynb").write_bytes(b"")
-    print(f"{len(cases) + 1} submissions of {chapter} in {OUT.relative_to(ROOT)}")
+    if mistakes:
+        (OUT / "empty" / chapter).mkdir(parents=True)
+        (OUT / "empty" / chapter / f"{chapter}.ipynb").write_bytes(b"")
+    return len(cases) + mistakes
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 c.CourseDirectory.course_id = "nn-from-scratch"
 
-# Each cell of a submission may run this many seconds; then nbgrader interrupts
-# the kernel, the cell scores 0 and grading goes on with the next cell.
-# `make grade TIMEOUT=...` overrides it.
+# `make grade` does not use nbgrader's Execute step: each notebook runs in a
+# sandbox, with the limits of instructor/sandbox.py (60 s per cell; `make grade
+# TIMEOUT=...` changes it), and the grader judges its test cells. This setting
+# serves only nbgrader's own commands, should you run them on the course.
 c.Execute.timeout = 60
 
 # A test cell that a student deleted is put back and run, so every exercise is graded.

@@ -1,18 +1,13 @@
 """The student edition's switch: in a chapter's workbook, its functions are yours.
 
 In the book, ``from nnlib import sigmoid`` gives nnlib's sigmoid. In the
-student edition of a chapter (written by ``make student``), nnlib *withholds*
-the functions that the chapter's exercises ask the learner to write: the same
-import then gives a stand-in that runs the learner's own ``my_sigmoid``, the
-function they write in the exercise cell. The chapter's cells run unchanged,
-on the learner's code; a learner cannot pass an exercise by importing nnlib's
-answer; and the functions of earlier chapters still come from nnlib, so a
-broken ``my_one_layer_backward`` does not stop anyone from doing the training
-chapter.
-
-The student edition's ``nnlib/__init__.py`` ends by calling :func:`withhold`
-with the chapter's list (``nnlib/_edition.py``). In the book nothing is
-withheld and this module does nothing.
+student edition of a chapter (written by ``make student``), the ``nnlib``
+package *withholds* the functions that the chapter's exercises ask the learner
+to write: the same import then gives a stand-in, :class:`Yours`, that runs the
+learner's own ``my_sigmoid``, the function they write in the exercise cell. The
+chapter's cells run unchanged, on the learner's code, and the functions of
+earlier chapters still come from nnlib, so a broken ``my_one_layer_backward``
+does not stop anyone from doing the training chapter.
 
 A stand-in decides, on each call, whose function to run:
 
@@ -20,13 +15,22 @@ A stand-in decides, on each call, whose function to run:
   ``my_<name>`` from the notebook's namespace; if there is none yet, it raises
   :class:`ExerciseNotDone` naming the exercise;
 - called by nnlib's own code that names the function (``forward_prop`` calling
-  ``sigmoid``, a checker computing the expected answer): nnlib's function, so
-  the rest of the library and the checkers keep working.
+  ``sigmoid``, a checker computing the expected answer with
+  ``nnlib.one_layer_backward``): nnlib's function, so the rest of the library
+  and the checkers keep working whatever the learner has written.
 
-:class:`HiddenTests` runs the tests hidden in a chapter's graded cells (nbgrader
-removes them from the student edition and puts them back for grading). It compares the learner's function
-with nnlib's on new inputs while nnlib's own function is switched off, so a
-``my_sigmoid`` that merely calls nnlib's sigmoid, by whatever route, fails.
+The student edition's ``nnlib/__init__.py`` ends by calling :func:`withhold`
+with the chapter's list (``nnlib/_edition.py``). In the book nothing is
+withheld and this module does nothing.
+
+:class:`HiddenTests` holds the tests hidden in a chapter's graded cells
+(nbgrader removes them from the student edition). In the book, its
+:meth:`~HiddenTests.score` runs them on the book's solution, so the book build
+checks every solution against its hidden tests. Grading does not run them in
+the submission's kernel: the grader reads the cases and judges the
+submission's answers in its own process (``instructor/judge.py``), in a
+sandbox where nnlib's own version of each withheld function is not there to
+borrow.
 """
 
 from __future__ import annotations
@@ -45,11 +49,7 @@ _STAND_INS: dict[str, "Yours"] = {}
 
 
 class ExerciseNotDone(NameError):
-    """The workbook needs a function the learner has not written (or wrote by calling nnlib's)."""
-
-
-class ReferenceUsed(AssertionError):
-    """The learner's function ran nnlib's own version of the function it should replace."""
+    """The workbook needs a function the learner has not written (or wrote by calling itself)."""
 
 
 class Yours:
@@ -153,45 +153,14 @@ def reference(name: str) -> Callable:
     return getattr(sys.modules["nnlib"], name)
 
 
-def _switched_off(*args, **kwargs):
-    # This code runs in place of nnlib's function, with that function's module
-    # globals: reach this module by import, not by a global name.
-    course = __import__("nnlib.course", fromlist=["ReferenceUsed"])
-    raise course.ReferenceUsed(course._SWITCHED_OFF_MESSAGE[0])
-
-
-_SWITCHED_OFF_MESSAGE = [""]
-
-
-class _ReferenceOff:
-    """While active, nnlib's own ``name`` raises ReferenceUsed, through every alias."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.fn = reference(name)
-
-    def __enter__(self):
-        self.code = self.fn.__code__
-        _SWITCHED_OFF_MESSAGE[0] = (
-            f"my_{self.name} runs nnlib's own {self.name}; the exercise is to write it yourself"
-        )
-        self.fn.__code__ = _switched_off.__code__
-        return self
-
-    def __exit__(self, *exc):
-        self.fn.__code__ = self.code
-        return False
-
-
 class HiddenTests:
     """Tests of a learner's function against nnlib's, worth points each, for a hidden test cell.
 
-    Each :meth:`case` runs the learner's function on new inputs while nnlib's own
-    version is switched off, and compares with nnlib's result. :meth:`score`
-    prints one line per case and returns the points earned, which nbgrader takes
-    as the cell's partial credit. In the book (nothing withheld) :meth:`score`
-    raises unless every case passes, so the book build checks the reference
-    solution against the hidden tests.
+    Each :meth:`case` names new inputs for the function and what they are
+    worth. :meth:`score` runs the cases, prints one line per case and returns
+    the points earned; it raises unless every case passes, so the book build
+    checks the reference solution against the hidden tests. When a class is
+    graded, the grader reads the cases and judges the submission itself.
 
     Parameters
     ----------
@@ -204,33 +173,42 @@ class HiddenTests:
     def __init__(self, name: str, fn: Callable):
         self.name = name
         self.fn = fn
-        self.results: list[tuple[str, float, float, str]] = []
+        self.cases: list[Case] = []
 
     def case(self, description: str, points: float, *args, rtol: float = 1e-7, atol: float = 1e-10) -> None:
-        """Compare ``fn(*args)`` with nnlib's ``name(*args)``; worth ``points`` if they agree."""
-        from nnlib.check._core import CheckFailed, _copy, compare
-
-        expected = reference(self.name)(*_copy(args))
-        what = f"my_{self.name}"
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # a warning would reach stderr, and nbgrader gives 0
-                with np.errstate(over="raise", divide="raise", invalid="raise"), _ReferenceOff(self.name):
-                    got = self.fn(*_copy(args))
-            compare(got, expected, [], what=what, rtol=rtol, atol=atol)
-        except (CheckFailed, ReferenceUsed) as error:
-            self.results.append((description, 0.0, points, str(error)))
-        except Exception as error:  # the learner's code may raise anything
-            self.results.append((description, 0.0, points, f"{what} raised {type(error).__name__}: {error}"))
-        else:
-            self.results.append((description, float(points), points, ""))
+        """Add a case: ``fn(*args)`` must match nnlib's ``name(*args)``; worth ``points``."""
+        self.cases.append(Case(description, points, args, rtol, atol))
 
     def score(self) -> float:
-        """Print each case's result and return the points earned."""
-        for description, got, points, why in self.results:
-            verdict = "passed" if got == points else "FAILED"
-            print(f"{verdict} ({got:g}/{points:g}) on {description}" + (f": {why}" if why else ""))
-        earned = sum(r[1] for r in self.results)
-        if EDITION == "book" and earned < sum(r[2] for r in self.results):
+        """Run each case, print its result and return the points earned."""
+        from nnlib.check._core import CheckFailed, _copy, compare
+
+        what = f"my_{self.name}"
+        earned = 0.0
+        for case in self.cases:
+            expected = reference(self.name)(*_copy(case.args))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")  # a warning would reach stderr, and nbgrader gives 0
+                    with np.errstate(over="raise", divide="raise", invalid="raise"):
+                        got = self.fn(*_copy(case.args))
+                compare(got, expected, [], what=what, rtol=case.rtol, atol=case.atol)
+                why = ""
+            except CheckFailed as error:
+                why = str(error)
+            except Exception as error:  # the learner's code may raise anything
+                why = f"{what} raised {type(error).__name__}: {error}"
+            points = 0.0 if why else float(case.points)
+            earned += points
+            verdict = "FAILED" if why else "passed"
+            print(f"{verdict} ({points:g}/{case.points:g}) on {case.description}" + (f": {why}" if why else ""))
+        if EDITION == "book" and earned < sum(c.points for c in self.cases):
             raise AssertionError(f"the book's my_{self.name} fails its hidden tests")
         return earned
+
+
+class Case:
+    """One hidden test: what it tries, its points, the inputs and the tolerances."""
+
+    def __init__(self, description: str, points: float, args: tuple, rtol: float, atol: float):
+        self.description, self.points, self.args, self.rtol, self.atol = description, points, args, rtol, atol

@@ -159,14 +159,15 @@ def test_hidden_tests_give_partial_credit_and_say_why(capsys):
     assert "FAILED (0/2) on edge values: my_sigmoid raised FloatingPointError: overflow" in printed
 
 
-def test_hidden_tests_switch_nnlibs_function_off():
-    # A function that runs nnlib's own sigmoid scores nothing, and nnlib's comes back afterwards.
-    borrowed = lambda Z: nnlib.activations.sigmoid(Z)
-    tests = course.HiddenTests("sigmoid", borrowed)
-    tests.case("moderate Z", 1, np.zeros((2, 3)))
-    assert tests.results[0][1] == 0
-    assert "runs nnlib's own sigmoid" in tests.results[0][3]
-    np.testing.assert_array_equal(nnlib.sigmoid(np.zeros(1))[0], [0.5])
+def test_hidden_tests_keep_their_cases_for_the_grader():
+    # The grader reads the cases (instructor/judge.py); nothing runs until score().
+    calls = []
+    tests = course.HiddenTests("sigmoid", lambda Z: calls.append(Z))
+    tests.case("moderate Z", 1, np.zeros((2, 3)), rtol=1e-6)
+    assert calls == []
+    [case] = tests.cases
+    assert (case.description, case.points, case.rtol, case.atol) == ("moderate Z", 1, 1e-6, 1e-10)
+    np.testing.assert_array_equal(case.args[0], np.zeros((2, 3)))
 
 
 def test_hidden_tests_fail_the_book_if_its_solution_fails():

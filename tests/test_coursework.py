@@ -6,13 +6,19 @@ tests/submissions/, in a build folder of its own, serves every test here.
 """
 
 import csv
+import html as html_module
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,21 +28,38 @@ import add_hidden_tests  # noqa: E402
 import coursework  # noqa: E402
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
-CHAPTER = "03_sigmoid"  # the fixtures' chapter: 7 points, 2 + 2 of them hidden
+CHAPTER = "03_sigmoid"  # the chapter of every kind of mistake
 TIMEOUT = 10  # seconds per cell while grading the fixtures
+MAX = {"03_sigmoid": 7, "06_backprop": 6}  # points; 2 + 2 of them hidden in each chapter
 
-# student -> (score out of 7, what the reason must say)
+# (student, chapter) -> (score, what the reason must say). The threats (instructor/make_submissions.py)
+# score what their honest answers score: tamper's are wrong, the others' right but for the
+# function that hogs memory or forks.
 EXPECTED = {
-    "perfect": (7, "all tests passed"),
-    "deleted_test": (7, "ex3_1_check 1/1: this test cell had been deleted; nbgrader put it back"),
-    "wrong": (1, "ex3_1_check 0/1: CheckFailed"),
-    "imported": (5, "runs nnlib's own sigmoid"),
-    "raises": (1, "ValueError: I could not get this to work"),
-    "timeout": (4, "ex3_2_check 0/1: timed out"),
-    "syntax_error": (1, "ex3_1_solution: SyntaxError"),  # my_sigmoid_backward calls my_sigmoid
-    "blank": (0, "NotImplementedError"),
-    "empty": (0, "could not be graded: the notebook file is empty (0 bytes)"),
+    ("perfect", "03_sigmoid"): (7, "all tests passed"),
+    ("deleted_test", "03_sigmoid"): (7, "ex3_1_check 1/1: this test cell had been deleted; nbgrader put it back"),
+    ("wrong", "03_sigmoid"): (1, "ex3_1_check 0/1: CheckFailed"),
+    ("imported", "03_sigmoid"): (1, "nnlib's own sigmoid is not available while your work is graded"),
+    ("raises", "03_sigmoid"): (1, "ValueError: I could not get this to work"),
+    ("timeout", "03_sigmoid"): (4, "raised TimeoutError: timed out"),
+    ("syntax_error", "03_sigmoid"): (1, "ex3_1_solution: SyntaxError"),  # my_sigmoid_backward calls my_sigmoid
+    ("blank", "03_sigmoid"): (0, "NotImplementedError"),
+    ("empty", "03_sigmoid"): (0, "could not be graded: the notebook file is empty (0 bytes)"),
+    ("tamper", "03_sigmoid"): (1, "ex3_1_check 0/1: CheckFailed: my_sigmoid(Z) is not right"),
+    ("snoop", "03_sigmoid"): (7, "all tests passed"),
+    ("linger", "03_sigmoid"): (7, "all tests passed"),
+    ("hog", "03_sigmoid"): (4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised MemoryError"),
+    ("flood", "03_sigmoid"): (7, "all tests passed"),
+    ("forkbomb", "03_sigmoid"): (4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised BlockingIOError"),
+    ("perfect", "06_backprop"): (6, "all tests passed"),
+    ("tamper", "06_backprop"): (0, "ex6_1_check 0/1: CheckFailed: my_one_layer_backward(dA, cache) is not right"),
+    ("snoop", "06_backprop"): (6, "all tests passed"),
+    ("linger", "06_backprop"): (6, "all tests passed"),
+    ("hog", "06_backprop"): (3, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised MemoryError"),
+    ("flood", "06_backprop"): (6, "all tests passed"),
+    ("forkbomb", "06_backprop"): (3, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised BlockingIOError"),
 }
+MARKER = "nnlib-hostile-snoop.txt"  # the file snoop tries to leave in every folder it can
 
 
 def run(*args, build):
@@ -48,48 +71,196 @@ def run(*args, build):
     return result.stdout
 
 
+def places_snoop_tries(build):
+    """Where snoop would leave its file if it could: the temporary folder, home, and above the course."""
+    course = build / "course" / "submitted" / "snoop" / "03_sigmoid"
+    return [Path(tempfile.gettempdir()), Path.home(), *course.parents]
+
+
+def sandbox_processes(since: float) -> list[str]:
+    """Processes of the sandboxes' users, or started by the linger fixture, already running at ``since``.
+
+    Those started later belong to some other grading run on the same machine, not to the one tested.
+    """
+    import sandbox
+
+    table = subprocess.run(["ps", "-eo", "etimes=,uid=,args="], capture_output=True, text=True).stdout
+    now = time.time()
+    found = []
+    for line in table.splitlines():
+        seconds, uid, args = line.split(None, 2)
+        ours = int(uid) >= sandbox.FIRST_UID or "4242" in args or "nnlib-hostile-linger" in args
+        if ours and int(seconds) > now - since + 1:  # ps counts whole seconds
+            found.append(line)
+    return found
+
+
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
-    """make student (every chapter), then make grade on the fixture submissions."""
+    """make student (every chapter), then make grade on the fixture submissions, two at a time."""
     build = tmp_path_factory.mktemp("build")
+    planted = [p / MARKER for p in places_snoop_tries(build) if (p / MARKER).exists()]
+    assert not planted, f"left over from an earlier run: {planted}"
     run("student", build=build)
-    run("grade", str(SUBMISSIONS), "--timeout", str(TIMEOUT), build=build)
+    run("grade", str(SUBMISSIONS), "--timeout", str(TIMEOUT), "--jobs", "2", build=build)
+    (build / "graded-at").write_text(repr(time.time()))
     return build
 
 
 @pytest.fixture(scope="module")
 def scores(build):
     with open(build / "course" / "scores.csv") as f:
-        return {row["student"]: row for row in csv.DictReader(f)}
+        return {(row["student"], row["chapter"]): row for row in csv.DictReader(f)}
+
+
+def gradebook_entries(build):
+    """(student, chapter, grade cell) -> auto score, for every entry of the gradebook."""
+    from nbgrader.api import Gradebook
+
+    entries = {}
+    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", coursework.COURSE_ID) as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        entries[submission.student_id, assignment.name, grade.name] = grade.auto_score
+    return entries
 
 
 def test_the_fixtures_are_the_expected_submissions():
-    assert sorted(p.name for p in SUBMISSIONS.iterdir()) == sorted(EXPECTED)
-    for student in EXPECTED:
-        assert (SUBMISSIONS / student / CHAPTER / f"{CHAPTER}.ipynb").exists()
+    found = sorted((p.parent.parent.name, p.parent.name) for p in SUBMISSIONS.glob("*/*/*.ipynb"))
+    assert found == sorted(EXPECTED)
+    for student, chapter in EXPECTED:
+        assert (SUBMISSIONS / student / chapter / f"{chapter}.ipynb").exists()
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_each_submission_gets_its_score_and_reason(scores, student):
-    score, reason = EXPECTED[student]
-    row = scores[student]
-    assert (row["chapter"], float(row["max_score"])) == (CHAPTER, 7)
+@pytest.mark.parametrize("student,chapter", sorted(EXPECTED))
+def test_each_submission_gets_its_score_and_reason(scores, student, chapter):
+    score, reason = EXPECTED[student, chapter]
+    row = scores[student, chapter]
+    assert float(row["max_score"]) == MAX[chapter]
     assert float(row["score"]) == score, row["reason"]
     assert reason in row["reason"]
+    assert row["sandboxed"] == "yes"
 
 
 def test_hidden_tests_give_partial_credit(scores):
-    # imported: passes the public check with nnlib's sigmoid, then the hidden tests switch it off.
-    assert "ex3_1_hidden 0/2" in scores["imported"]["reason"]
-    assert "ex3_1_hidden" not in scores["perfect"]["reason"]
+    # imported: nnlib's sigmoid is not in the grading sandbox, so the hidden tests fail too.
+    assert "ex3_1_hidden 0/2" in scores["imported", "03_sigmoid"]["reason"]
+    assert "ex3_1_hidden" not in scores["perfect", "03_sigmoid"]["reason"]
+
+
+def test_scores_csv_and_the_gradebook_agree(build, scores):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", coursework.COURSE_ID) as gb:
+        for (student, chapter), row in scores.items():
+            assert gb.find_submission(chapter, student).score == float(row["score"]), (student, chapter)
+
+
+def test_no_submission_reached_the_course_or_the_machine(build, scores):
+    # snoop looked for notebooks and gradebooks above its folder and found none; it wrote nowhere.
+    for chapter in MAX:
+        nb = nbformat.read(build / "course" / "autograded" / "snoop" / chapter / f"{chapter}.ipynb", as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert "course files found outside my folder: 0" in text
+        assert "set every score to 0" not in text
+        assert "wrote a file in /tmp" in text  # its own /tmp, gone with its sandbox
+    planted = [p / MARKER for p in places_snoop_tries(build) if (p / MARKER).exists()]
+    assert planted == []
+
+
+def test_no_process_outlives_the_grading(build):
+    assert sandbox_processes(since=float((build / "graded-at").read_text())) == []
+
+
+def test_output_is_cut_at_the_cap(build):
+    for chapter in MAX:
+        nb = nbformat.read(build / "course" / "autograded" / "flood" / chapter / f"{chapter}.ipynb", as_version=4)
+        sizes = [len(json.dumps(c.get("outputs", []))) for c in nb.cells if c.cell_type == "code"]
+        assert max(sizes) < 1.1e6  # 1 MB kept, plus the note and JSON quoting
+        assert "[Output cut: this cell printed 6" in json.dumps(nb)
+        html = build / "course" / "feedback" / "flood" / chapter / f"{chapter}.html"
+        assert html.stat().st_size < 3e6
+
+
+def test_grading_one_submission_leaves_the_others_entries_alone(build, tmp_path):
+    # Grade snoop again, alone: every other entry of the gradebook stays as it was.
+    before = gradebook_entries(build)
+    alone = tmp_path / "submissions"
+    shutil.copytree(SUBMISSIONS / "snoop", alone / "snoop")
+    run("grade", str(alone), "--timeout", str(TIMEOUT), build=build)
+    after = gradebook_entries(build)
+    assert before.keys() == after.keys()
+    assert {k: v for k, v in after.items() if k[0] != "snoop"} == {k: v for k, v in before.items() if k[0] != "snoop"}
+    with open(build / "course" / "scores.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(EXPECTED)  # the earlier rows are kept beside the new one
+    test_scores_csv_and_the_gradebook_agree(build, {(r["student"], r["chapter"]): r for r in rows})
+
+
+def test_the_grading_edition_has_no_answer_to_lend(build):
+    # nnlib's sigmoid, and the helper that computes it, are gone from the copy a submission is graded with.
+    out = subprocess.run([sys.executable, "-c", (
+        "import inspect\n"
+        "from nnlib.activations import sigmoid_backward, logistic\n"
+        "from nnlib.course import reference\n"
+        "for fn in (reference('sigmoid'), logistic, reference('sigmoid_backward')):\n"
+        "    try:\n"
+        "        fn(*[0.0] * len(inspect.signature(fn).parameters))\n"
+        "    except NameError as error:\n"
+        "        print(error)\n"
+    )], cwd=build / "course" / "grading" / CHAPTER, capture_output=True, text=True, timeout=120).stdout
+    assert out.count("is not available while your work is graded") == 3, out
+    assert "nnlib's own logistic (which nnlib's sigmoid uses)" in out
 
 
 def test_every_graded_submission_has_feedback(build, scores):
-    for student, row in scores.items():
-        html = build / "course" / "feedback" / student / CHAPTER / f"{CHAPTER}.html"
+    for (student, chapter), row in scores.items():
+        html = build / "course" / "feedback" / student / chapter / f"{chapter}.html"
         assert html.exists() == (student != "empty"), student
-    text = (build / "course" / "feedback" / "wrong" / CHAPTER / f"{CHAPTER}.html").read_text()
+    text = (build / "course" / "feedback" / "wrong" / "03_sigmoid" / "03_sigmoid.html").read_text()
     assert "CheckFailed" in text
+
+
+def visible_text(path):
+    """What a reader of a notebook or of its HTML sees: cell sources and outputs, or the page's text."""
+    if path.suffix == ".html":
+        return html_module.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join([c.source for c in nb.cells] + [json.dumps(c.get("outputs", [])) for c in nb.cells])
+
+
+def test_feedback_shows_hidden_verdicts_not_hidden_tests(build, scores):
+    hidden = [line for line in coursework.secret_lines() if line.startswith(("_hidden.case", "_params[", "_X ="))]
+    source = visible_text(build / "course" / "source" / CHAPTER / f"{CHAPTER}.ipynb")
+    assert [line for line in hidden if line in source], "the hidden tests are not found where they are"
+    for (student, chapter), row in scores.items():
+        for folder, suffix in (("autograded", "ipynb"), ("feedback", "html")):
+            path = build / "course" / folder / student / chapter / f"{chapter}.{suffix}"
+            if path.exists():
+                text = visible_text(path)
+                assert not [line for line in hidden if line in text], path
+    text = visible_text(build / "course" / "feedback" / "wrong" / CHAPTER / f"{CHAPTER}.html")
+    assert "FAILED (0/1) on the edge values -1000, -40, 0, 40 and 1000" in text
+    assert "Their code and inputs stay with your instructor" in text
+
+
+def test_without_a_sandbox_grading_stops_and_says_what_to_install(tmp_path):
+    # A PATH with Python but no bwrap: make grade must refuse, and name the package.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("prlimit", "setpriv", "ps"):
+        if shutil.which(tool):
+            (bin_dir / tool).symlink_to(shutil.which(tool))
+    one = tmp_path / "submissions"
+    shutil.copytree(SUBMISSIONS / "perfect" / "03_sigmoid", one / "perfect" / "03_sigmoid")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "instructor" / "coursework.py"), "--build", str(tmp_path / "build"),
+         "grade", str(one)], capture_output=True, text=True, timeout=600,
+        env={**{k: v for k, v in os.environ.items() if k != "BWRAP"}, "PATH": str(bin_dir)})
+    assert result.returncode != 0
+    assert "apt-get install bubblewrap" in result.stderr and "UNSANDBOXED=1" in result.stderr
 
 
 def test_the_gradebook_is_the_default_sqlite_file_of_the_course(build):
@@ -185,3 +356,82 @@ def test_every_function_exercise_has_hidden_tests():
                 assert "remove-cell" in hidden.metadata["tags"]
                 assert hidden.metadata["nbgrader"]["points"] > 0
                 assert hidden.source == add_hidden_tests.hidden_source(names[0])
+
+
+def test_a_notebook_past_its_time_limit_is_stopped_with_all_its_processes():
+    # The whole-notebook limit: the sandbox is killed, the reason says so, and nothing is left running.
+    import sandbox
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import subprocess, time\nsubprocess.Popen(['sleep', '4242'])\ntime.sleep(600)")])
+    job = {"notebook": nb, "notebook_name": "late.ipynb", "skip": [], "request": {"seconds": 5, "items": []}}
+    result = sandbox.run(job, ROOT / "nnlib", sandbox.Limits(seconds=8, cell_timeout=300))
+    stopped = time.time()
+    assert result["failed"] == "ran past the 8 s limit for a whole notebook and was stopped"
+    time.sleep(3)
+    assert sandbox_processes(since=stopped) == []
+
+
+def test_answers_cross_the_sandbox_as_plain_data_only():
+    import plain_data
+
+    value = {"W1": np.arange(6.0).reshape(2, 3), "n": 3, "pair": (np.float32(1.5), [True, None]),
+             "edge": np.array([np.inf, -np.inf, np.nan])}
+    back = plain_data.loads(plain_data.dumps(value))
+    np.testing.assert_array_equal(back["W1"], value["W1"])
+    assert back["pair"][0].dtype == np.float32 and back["pair"][1] == [True, None]
+    np.testing.assert_array_equal(back["edge"], value["edge"])
+    # Whatever is not numbers stays an unreadable marker; malformed data is refused.
+    assert isinstance(plain_data.loads(plain_data.dumps(lambda: 1)), plain_data.Unreadable)
+    for bad in ['{"array": ["__import__(\'os\')"], "dtype": "<f8", "shape": [1], "scalar": false}',
+                '{"array": [1], "dtype": "|O", "shape": [1], "scalar": false}',
+                '{"py/object": "os.system"}']:
+        with pytest.raises(ValueError, match="not plain data"):
+            plain_data.loads(bad)
+
+
+@pytest.mark.parametrize("chapter", coursework.chapters())
+def test_the_judge_gives_the_books_solutions_full_marks(chapter):
+    # Every chapter's checks and hidden tests, replayed by the judge on answers that the
+    # book's solutions give (computed here, as the harvest would in a sandbox).
+    import judge
+    import plain_data
+
+    import nnlib
+
+    nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
+    plan = judge.plan(nb)
+    namespace = {"np": np, **{name: getattr(nnlib, name) for name in nnlib.__all__}}
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            try:
+                exec(judge.python_only(cell.source), namespace)
+            except Exception:  # noqa: BLE001 - a solution that needs the chapter's earlier cells
+                pass
+    answers = []
+    for item in plan.items:
+        if item["name"] not in namespace:
+            continue
+        fn_or_value = namespace[item["name"]]
+        got = fn_or_value(*[plain_data.decode(a) for a in item["args"]]) if "args" in item else fn_or_value
+        answers.append({"id": item["id"], "answer": json.loads(plain_data.dumps(got))})
+    answered = {a["id"] for a in answers}
+    verdicts = judge.judge(plan, answers)
+    judged = 0
+    for grade_id, graded in plan.cells.items():
+        items = [i for i, _ in graded.calls] + [case.item for case in graded.cases]
+        if items and set(items) <= answered:
+            assert verdicts[grade_id].earned == graded.points, (grade_id, verdicts[grade_id].reason)
+            judged += 1
+    assert judged >= len(plan.cells) - 1  # at most one value needs the chapter's own cells
+
+
+def test_unsandboxed_grading_marks_every_row(tmp_path):
+    # The opt-out grades, and says so in scores.csv; perfect still scores 7 there.
+    one = tmp_path / "submissions"
+    shutil.copytree(SUBMISSIONS / "perfect" / CHAPTER, one / "perfect" / CHAPTER)
+    out = run("grade", str(one), "--unsandboxed", build=tmp_path / "build")
+    assert "UNSANDBOXED=1: the submissions' code runs with your rights" in out
+    with open(tmp_path / "build" / "course" / "scores.csv") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["student"], float(row["score"]), row["sandboxed"]) == ("perfect", 7.0, "NO (UNSANDBOXED=1)")

@@ -1,0 +1,65 @@
+"""Inside the sandbox, after a submission's notebook has run: collect its answers.
+
+The runner sends this file's source to the submission's kernel as one last
+cell (which no one sees), and calls :func:`harvest` with the grader's request:
+the names of the submission's functions and values, and the inputs to call the
+functions with. Each answer is appended, as plain data, to a file that the
+runner hands back to the grader. Nothing here decides a score: the grader
+judges the answers in its own process, so a submission that rewrites this code,
+the checkers or anything else in its kernel changes only the answers it gives.
+"""
+
+
+def harvest(namespace, request, out_path):
+    import json
+    import signal
+    import warnings
+
+    import numpy as np
+
+    import plain_data
+
+    seconds = request["seconds"]
+    timed_out = set()
+
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"timed out: no answer within {seconds:g} s")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    with open(out_path, "w") as out:
+        for item in request["items"]:
+            name = item["name"]
+            record = {"id": item["id"]}
+            if name not in namespace:
+                record["missing"] = True
+            elif "args" not in item:
+                try:
+                    record["answer"] = plain_data.encode(namespace[name])
+                except Exception as error:  # a value whose type misbehaves
+                    record.update(raised=type(error).__name__, message=str(error)[:2000])
+            elif name in timed_out:
+                record.update(raised="TimeoutError", message=f"not run: {name} had already timed out")
+            else:
+                try:
+                    args = [plain_data.decode(a) for a in item["args"]]
+                    signal.setitimer(signal.ITIMER_REAL, seconds)
+                    try:
+                        with warnings.catch_warnings():
+                            # A warning would reach stderr, which nbgrader scores as a failure.
+                            warnings.simplefilter("error")
+                            with np.errstate(over="raise", divide="raise", invalid="raise"):
+                                got = namespace[name](*args)
+                    finally:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                    record["answer"] = plain_data.encode(got)
+                except BaseException as error:  # the submission's code may raise anything
+                    if isinstance(error, TimeoutError):
+                        timed_out.add(name)
+                    record.update(raised=type(error).__name__, message=str(error)[:2000])
+            try:
+                line = json.dumps(record, allow_nan=False)
+            except ValueError as error:  # a string that JSON cannot hold, say
+                line = json.dumps({"id": item["id"], "raised": "ValueError",
+                                   "message": f"the answer could not be written as data: {error}"})
+            out.write(line + "\n")
+            out.flush()

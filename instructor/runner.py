@@ -1,0 +1,150 @@
+"""Run one submission inside its sandbox; the grader starts this with bubblewrap.
+
+    python runner.py < job.json > result.json
+
+It reads the job from standard input before anything of the submission runs:
+the notebook (with the test cells left out: the grader judges those), the
+time limit per cell, the output cap, and the grader's request for answers
+(see harvest.py). It runs the notebook's cells in a fresh kernel, in the
+sandbox's scratch folder, then asks the kernel for the answers, and writes
+one JSON document to standard output: each cell's outputs (cut at the cap),
+the answers, and notes on what went wrong (a kernel that died, a cell that ran
+out of time). The kernel cannot reach that output: it is started with no
+standard streams of ours, and this process is made non-dumpable so that the
+kernel cannot open its file descriptors or memory through /proc.
+"""
+
+import ctypes
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PR_SET_DUMPABLE = 4
+
+
+def main() -> None:
+    result_stream = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # anything else printed here goes to the grader's log, not the result
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    job = json.load(sys.stdin)
+    result = run(job)
+    json.dump(result, result_stream)
+    result_stream.close()
+
+
+def run(job: dict) -> dict:
+    # jsonschema's optional IRI check (rfc3987_syntax) builds a grammar for over a second at
+    # import, for every submission; nothing here validates IRIs, so it is left out.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    cap = job["output_cap"]
+    notes = []
+
+    class CappedClient(NotebookClient):
+        """Keeps at most ``cap`` bytes of output per cell, then one note saying how much was cut."""
+
+        sizes: dict = {}
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = len(json.dumps(msg["content"]))
+            seen = self.sizes.get(cell_index, 0)
+            self.sizes[cell_index] = seen + size
+            if seen + size <= cap:
+                return super().output(outs, msg, display_id, cell_index)
+            if seen < cap and msg["msg_type"] == "stream":  # keep the start of a long print
+                msg = dict(msg, content=dict(msg["content"], text=msg["content"]["text"][:cap - seen]))
+                return super().output(outs, msg, display_id, cell_index)
+            return None
+
+    work = Path.cwd()
+    fonts = Path("/job/matplotlib")  # the grader's font list, so matplotlib need not scan the fonts again
+    if fonts.is_dir():
+        shutil.copytree(fonts, work / ".matplotlib")
+    nb = nbformat.from_dict(job["notebook"])
+    nbformat.write(nb, work / job["notebook_name"])  # the submission's own copy, as handed in
+    # shutdown_kernel="immediate": the sandbox ends anyway, so the kernel need not be asked to stop.
+    client = CappedClient(nb, timeout=job["cell_timeout"], kernel_name="python3", allow_errors=True,
+                          interrupt_on_timeout=True, shutdown_kernel="immediate",
+                          resources={"metadata": {"path": str(work)}},
+                          error_on_timeout={"ename": "CellTimeoutError", "evalue":
+                                            f"no answer within the {job['cell_timeout']} s limit per cell",
+                                            "traceback": []})
+    outputs: dict[int, list] = {}
+    counts: dict[int, int] = {}
+    answers: list = []
+    with client.setup_kernel(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        dead = False
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or index in job["skip"]:
+                continue
+            try:
+                client.execute_cell(cell, index)
+            except DeadKernelError:
+                dead = True
+                notes.append(f"the kernel died in cell {index} (out of memory, or killed)")
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename="DeadKernelError",
+                    evalue="the kernel died here (out of memory, or killed); later cells did not run",
+                    traceback=[]))
+            except CellTimeoutError as error:
+                notes.append(f"cell {index}: {error}")
+            outputs[index] = cut(cell.outputs, client.sizes.get(index, 0), cap)
+            counts[index] = cell.get("execution_count")
+            if dead:
+                break
+        if not dead and job["request"]["items"]:
+            answers = ask_for_answers(client, nb, job, notes)
+    return {"outputs": outputs, "execution_counts": counts, "answers": answers, "notes": notes}
+
+
+def cut(outs: list, size: int, cap: int) -> list:
+    """The outputs, after a note when some were dropped at the cap."""
+    outs = [dict(o) for o in outs]
+    if size > cap:  # said first: nbgrader's own limit on lines may cut the end of the output
+        outs.insert(0, {"output_type": "stream", "name": "stdout",
+                        "text": f"[Output cut: this cell printed {size / 1e6:.1f} MB; "
+                                f"grading keeps the first {cap / 1e6:.1f} MB.]\n"})
+    return outs
+
+
+def ask_for_answers(client, nb, job: dict, notes: list) -> list:
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    out_path = f".answers-{secrets.token_hex(8)}.jsonl"
+    code = "\n".join([
+        (HERE / "harvest.py").read_text(),
+        f"import sys as _sys; _sys.path.insert(0, {str(HERE)!r})",
+        f"harvest(globals(), __import__('json').loads({json.dumps(job['request'])!r}), {out_path!r})",
+    ])
+    cell = nbformat.v4.new_code_cell(code)
+    nb.cells.append(cell)
+    client.timeout = job["request"]["seconds"] * (len(job["request"]["items"]) + 1) + 30
+    try:
+        client.execute_cell(cell, len(nb.cells) - 1)
+    except (DeadKernelError, CellTimeoutError) as error:
+        notes.append(f"collecting the answers: {type(error).__name__}")
+    answers = []
+    try:
+        with open(out_path) as f:
+            text = f.read(job["answers_cap"])
+    except OSError:
+        return answers
+    for line in text.splitlines():
+        try:
+            answers.append(json.loads(line))
+        except ValueError:
+            break
+    return answers
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""One sandbox per submission: bubblewrap, an unprivileged user, and resource limits.
+
+The submission's notebook runs in ``runner.py`` (and the kernel it starts)
+inside a bubblewrap sandbox that
+
+- has no network (a network namespace of its own, with only loopback);
+- sees only the Python environment and the system's /usr, read-only; the
+  runner and harvest code, read-only; the grading edition of the chapter's
+  nnlib, read-only; and a scratch folder, an empty tmpfs of limited size that
+  vanishes with it, where the notebook's own copy is written. Not the course
+  folder, not the other submissions, not the instructor's home;
+- runs as an unprivileged user: as root, a uid of its own per grading job
+  (``setpriv``, so the kernel counts its processes); otherwise in a user
+  namespace, as the instructor's user with no capabilities;
+- has limits (``prlimit``) on memory per process, processes, file size and CPU
+  time, and a wall-clock limit for the whole run;
+- ends with all its processes: a pid namespace of its own, whose every process
+  the kernel kills when the runner exits, and ``--die-with-parent``.
+
+``UNSANDBOXED=1`` (``--unsandboxed``) runs the same runner as a plain
+subprocess, for machines where bubblewrap cannot work; every score then says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GiB = 1024**3
+
+#: uids for the sandboxes when grading as root: FIRST_UID + slot, one slot per job of a run.
+FIRST_UID = 2_000_000_000
+MAX_JOBS = 128
+
+
+@dataclass
+class Limits:
+    """What one submission may use."""
+
+    memory: int = 2 * GiB  # address space per process, bytes
+    processes: int = 64  # processes and threads of the sandbox's user
+    file_size: int = 64 * 1024**2  # largest file it may write, bytes
+    scratch: int = 256 * 1024**2  # size of its scratch folder (a tmpfs), bytes
+    seconds: int = 600  # wall-clock time for the whole notebook
+    cell_timeout: int = 60  # time for each cell, and for each answer collected
+    output_cap: int = 1024**2  # output kept per cell, bytes
+    answers_cap: int = 32 * 1024**2  # answers read back, bytes
+
+
+class SandboxMissing(RuntimeError):
+    """bubblewrap cannot be run here: the message says what to install."""
+
+
+def bwrap() -> str | None:
+    """bubblewrap's binary: $BWRAP (as `make grade BWRAP=...` sets it), or bwrap on the PATH."""
+    return os.environ.get("BWRAP") or shutil.which("bwrap")
+
+
+def check_sandbox() -> None:
+    """Raise SandboxMissing unless bubblewrap can start a sandbox on this machine."""
+    bwrap_path = bwrap()
+    if bwrap_path is None or not os.access(bwrap_path, os.X_OK):
+        raise SandboxMissing(
+            "make grade runs each submission in a bubblewrap sandbox, and bwrap is not installed.\n"
+            "Install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap),\n"
+            "or, knowing that the submissions' code will then run with your rights, grade with UNSANDBOXED=1.")
+    probe = subprocess.run(command(["/bin/true"], Limits(), slot=0, extra_binds=[]),
+                           capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        raise SandboxMissing(
+            f"bubblewrap is installed but cannot start a sandbox here:\n{probe.stderr.strip()}\n"
+            "It needs user namespaces (sysctl kernel.unprivileged_userns_clone=1) when not run as root.\n"
+            "Or, knowing that the submissions' code will then run with your rights, grade with UNSANDBOXED=1.")
+
+
+def python_roots() -> list[str]:
+    """The folders the Python environment lives in: the venv, and the Python it was made from."""
+    roots = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
+    return sorted(r for r in roots if not r.startswith("/usr/") and r != "/usr")
+
+
+def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[str, str]]) -> list[str]:
+    """The command line that runs ``argv`` in a sandbox (see the module's docstring)."""
+    as_root = os.geteuid() == 0
+    cmd = ["prlimit", f"--as={limits.memory}", f"--fsize={limits.file_size}",
+           f"--cpu={limits.seconds}", "--nofile=1024", "--core=0"]
+    if as_root:
+        cmd.append(f"--nproc={limits.processes}")  # counted for the sandbox's own uid
+    # Every namespace but the user one, which as root would leave no room for the sandbox's own uid.
+    cmd += ["--", bwrap() or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+            "--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib64", "lib32"):
+        target = os.readlink(f"/{name}") if os.path.islink(f"/{name}") else None
+        if target:
+            cmd += ["--symlink", target, f"/{name}"]
+        elif os.path.isdir(f"/{name}"):
+            cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    for path in ("/etc/ld.so.cache", "/etc/fonts", "/etc/localtime", "/etc/alternatives"):
+        if os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    made = set()
+    for root in python_roots():
+        # Folders on the way are made traversable: bubblewrap would make them 0700, root's.
+        for parent in reversed(Path(root).parents[:-1]):
+            if parent not in made:
+                made.add(parent)
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+        cmd += ["--ro-bind", root, root]
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/job",
+            "--perms", "1777", "--dir", "/job/work", "--ro-bind", str(HERE), "/job/bin"]
+    for source, target in extra_binds:
+        cmd += ["--ro-bind", source, target]
+    cmd += ["--chdir", "/job/work", "--clearenv"]
+    env = {"HOME": "/job/work", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
+           "MPLCONFIGDIR": "/job/work/.matplotlib", "JUPYTER_RUNTIME_DIR": "/job/work/.jupyter",
+           "MPLBACKEND": "agg", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # the machine's own settings, kept
+        if name in os.environ:
+            env[name] = os.environ[name]
+    for name, value in env.items():
+        cmd += ["--setenv", name, value]
+    if as_root:
+        uid = str(FIRST_UID + slot)
+        # Only what setpriv needs to become that uid, after which no capability is left.
+        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", "setpriv", f"--reuid={uid}", f"--regid={uid}",
+                "--clear-groups", "--no-new-privs", "--"]
+    else:
+        cmd += ["--unshare-user", "--cap-drop", "ALL", "--"]
+    return cmd + argv
+
+
+def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bool = True) -> dict:
+    """Run ``runner.py`` on ``job`` (see runner.py); return its result, or a note of what stopped it."""
+    job = dict(job, cell_timeout=limits.cell_timeout, output_cap=limits.output_cap,
+               answers_cap=limits.answers_cap)
+    runner = ["python", "-I", "/job/bin/runner.py"] if sandboxed else [sys.executable, "-I", str(HERE / "runner.py")]
+    with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as scratch:
+        if sandboxed:
+            cmd = command(runner, limits, slot, [(str(nnlib_dir), "/job/work/nnlib")])
+            cwd = None
+        else:
+            shutil.copytree(nnlib_dir, Path(scratch) / "nnlib")
+            cmd, cwd = runner, scratch
+        try:
+            done = subprocess.run(cmd, input=json.dumps(job), capture_output=True, text=True, cwd=cwd,
+                                  timeout=limits.seconds, env=None if sandboxed else _plain_env(scratch))
+        except subprocess.TimeoutExpired:
+            return {"failed": f"ran past the {limits.seconds} s limit for a whole notebook and was stopped"}
+    if done.returncode != 0 or not done.stdout:
+        return {"failed": _why(done, limits), "log": done.stderr[-4000:]}
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        return {"failed": "the sandbox's result could not be read", "log": done.stderr[-4000:]}
+
+
+def _why(done: subprocess.CompletedProcess, limits: Limits) -> str:
+    if done.returncode in (-9, 137) or "MemoryError" in done.stderr:
+        return f"the notebook's runner was killed (memory above {limits.memory / GiB:g} GiB, or CPU time)"
+    return f"the sandbox failed (exit status {done.returncode})"
+
+
+def _plain_env(scratch: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER"))}
+    env.update(HOME=scratch, MPLCONFIGDIR=f"{scratch}/.matplotlib", MPLBACKEND="agg")
+    return env

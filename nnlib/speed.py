@@ -10,11 +10,13 @@ PyTorch is optional (``pip install -e .[bench]``): ``torch_epochs`` returns
 None when it is not installed.
 """
 
+import functools
 import time
 from collections.abc import Callable
 
 import numpy as np
 
+from nnlib import fast
 from nnlib.params import init_params
 from nnlib.train import train
 
@@ -34,15 +36,41 @@ def synthetic_data(m: int, n_x: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return X, Y
 
 
-def nnlib_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64, batch_size=None) -> Callable:
-    """Time ``train`` itself: run(k) trains a fresh network for k epochs."""
+def nnlib_epochs(
+    X, Y, layer_dims, lr=0.1, dtype=np.float64, batch_size=None, trainer: Callable = train
+) -> Callable:
+    """Time a trainer, ``nnlib.train`` unless told: run(k) trains a fresh network for k epochs."""
 
     def run(k: int) -> float:
         start = time.perf_counter()
-        train(X, Y, layer_dims, k, lr, dtype=dtype, batch_size=batch_size)
+        trainer(X, Y, layer_dims, k, lr, dtype=dtype, batch_size=batch_size)
         return (time.perf_counter() - start) / k
 
     return run
+
+
+def road_to_fast() -> dict[str, Callable]:
+    """The road from ``nnlib.train`` to ``nnlib.fast.train``: one trainer per step, in order.
+
+    Each trainer has the arguments and the results of ``train``, and adds one
+    step of ``nnlib/fast.py`` to the one before it:
+
+    - "textbook": ``nnlib.train``, the chapters' loop;
+    - "in place": the engine in one thread, on whole arrays, with new buffers
+      every step: the backward pass reuses the cached A and skips dA[0], the
+      data are checked once, and every operation writes into a buffer;
+    - "buffers once": the same buffers, made once and reused every step;
+    - "blocks": the elementwise work a cache-sized block at a time;
+    - "threads": the examples shared out between the cores; this is
+      ``nnlib.fast.train``.
+    """
+    return {
+        "textbook": train,
+        "in place": functools.partial(fast._train, buffers_once=False, blocks=False, threads=1),
+        "buffers once": functools.partial(fast._train, blocks=False, threads=1),
+        "blocks": functools.partial(fast._train, threads=1),
+        "threads": fast.train,
+    }
 
 
 def torch_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64, seed=3) -> Callable | None:

@@ -94,7 +94,7 @@ def test_labels_of_the_wrong_shape(net):
 
 
 def test_backprop_equals_one_layer_backward_layer_by_layer(net):
-    # backprop reuses the cached A instead of recomputing sigmoid(Z), and skips dA[0]: same numbers.
+    # backprop is linear_backward at the output, then one_layer_backward down the layers.
     params, X, Y = net
     AL, caches = forward_prop(X, params)
     grads = backprop(AL, Y, caches)

@@ -32,7 +32,6 @@ import platform
 import sys
 import time
 import tracemalloc
-import warnings
 
 import numpy as np
 
@@ -43,6 +42,7 @@ from nnlib.speed import (
     interleave,
     nnlib_epochs,
     road_to_fast,
+    sklearn_epochs,
     synthetic_data,
     torch_epochs,
 )
@@ -69,32 +69,6 @@ def cases(quick: bool):
     for m in sizes:
         X, Y = synthetic_data(m, BIG_DIMS[0])
         yield f"sweep m={m}", X, Y, BIG_DIMS, 0.1, (np.float64,)
-
-
-def sklearn_epochs(X, Y, layer_dims, lr, dtype):
-    """scikit-learn's MLPClassifier doing full-batch gradient descent; None without sklearn."""
-    try:
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.neural_network import MLPClassifier
-    except ImportError:
-        return None
-    X_rows = np.ascontiguousarray(X.T, dtype=dtype)
-    y = Y.ravel().astype(int)
-
-    def run(k):
-        clf = MLPClassifier(
-            hidden_layer_sizes=tuple(layer_dims[1:-1]), activation="logistic",
-            solver="sgd", batch_size=X_rows.shape[0], learning_rate_init=lr,
-            momentum=0.0, nesterovs_momentum=False, alpha=0.0, shuffle=False,
-            max_iter=k, tol=0.0, n_iter_no_change=k + 1, random_state=0,
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            start = time.perf_counter()
-            clf.fit(X_rows, y)
-        return (time.perf_counter() - start) / k
-
-    return run
 
 
 def epochs_per_sample(X, layer_dims):

@@ -11,7 +11,7 @@ from nnlib._threads import threads_for
 from nnlib.fast import cost_and_grads
 from nnlib.fast import train as fast_train
 from nnlib.gradcheck import numerical_grads, relative_error
-from nnlib.speed import synthetic_data
+from nnlib.speed import road_to_fast, synthetic_data
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 
@@ -234,3 +234,14 @@ def test_mini_batches_need_buffers_for_one_batch():
         finally:
             tracemalloc.stop()
     assert peaks[1] < peaks[0] / 4
+
+
+@pytest.mark.parametrize("step", list(road_to_fast()))
+def test_every_step_of_the_road_trains_as_train_does(blas_threads, step):
+    # The appendix's road, each step a trainer: the same parameters as train, up to rounding.
+    X, Y = moons_like(n_x=20)
+    expected, expected_costs = train(X, Y, [20, 16, 8, 1], 20, 0.5, batch_size=64)
+    params, costs = road_to_fast()[step](X, Y, [20, 16, 8, 1], 20, 0.5, batch_size=64)
+    np.testing.assert_allclose(costs, expected_costs, rtol=1e-10)
+    for name in expected:
+        assert relative_difference(params[name], expected[name]) <= 1e-10, name

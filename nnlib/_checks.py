@@ -167,6 +167,25 @@ def check_dtype(dtype) -> np.dtype:
     return chosen
 
 
+def check_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
+    """Check everything ``train`` is given; return it as the loop needs it.
+
+    Returns
+    -------
+    dims, X, Y, epochs, lr, batch_size, dtype
+        ``layer_dims`` as a list of ints; X and Y as arrays of ``dtype``;
+        ``batch_size`` as a number of examples (m for None).
+    """
+    dims = check_layer_dims(layer_dims)
+    X = check_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
+    Y = check_Y(Y, (dims[-1], X.shape[1]))
+    epochs = check_count(epochs, "epochs")
+    lr = check_positive(lr, "lr")
+    batch_size = check_batch_size(batch_size, X.shape[1])
+    dtype = check_dtype(dtype)
+    return dims, X.astype(dtype, copy=False), Y.astype(dtype, copy=False), epochs, lr, batch_size, dtype
+
+
 def _as_float_array(a, name: str) -> np.ndarray:
     """Return a as a float64 array; float32 arrays stay float32 (see train's dtype)."""
     try:

@@ -38,15 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from nnlib._blocks import blockwise
-from nnlib._checks import (
-    check_batch_size,
-    check_count,
-    check_dtype,
-    check_layer_dims,
-    check_positive,
-    check_X,
-    check_Y,
-)
+from nnlib._checks import check_training, check_X, check_Y
 from nnlib._threads import blas_on_one_core, threads_for
 from nnlib.cost import cost_function
 from nnlib.params import init_params
@@ -83,16 +75,10 @@ def _train(
     the elementwise work on whole arrays; threads=1 keeps to one thread (None:
     as many as pay, see nnlib/_threads.py). All on is ``train``.
     """
-    dims = check_layer_dims(layer_dims)
-    X = check_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
-    Y = check_Y(Y, (dims[-1], X.shape[1]))
-    epochs = check_count(epochs, "epochs")
-    lr = check_positive(lr, "lr")
+    dims, X, Y, epochs, lr, batch_size, dtype = check_training(
+        X, Y, layer_dims, epochs, lr, batch_size, dtype
+    )
     m = X.shape[1]
-    batch_size = check_batch_size(batch_size, m)
-    dtype = check_dtype(dtype)
-
-    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
     params = {name: p.astype(dtype) for name, p in init_params(dims, seed).items()}
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)

@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from nnlib._blocks import blockwise
-from nnlib._checks import check_training, check_X, check_Y
+from nnlib._checks import check_params, check_training, check_X, check_Y
 from nnlib._threads import blas_on_one_core, threads_for
 from nnlib.cost import cost_function
 from nnlib.params import init_params
@@ -118,7 +118,7 @@ def cost_and_grads(
     grads : dict of str to ndarray
         ``dW1, db1, ..., dWL, dbL``, as ``nnlib.backprop`` returns them.
     """
-    L = len(params) // 2
+    L = check_params(params)
     dims = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
     dtype = params["W1"].dtype
     X = check_X(X, dims[0]).astype(dtype, copy=False)

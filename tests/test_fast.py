@@ -245,3 +245,11 @@ def test_every_step_of_the_road_trains_as_train_does(blas_threads, step):
     np.testing.assert_allclose(costs, expected_costs, rtol=1e-10)
     for name in expected:
         assert relative_difference(params[name], expected[name]) <= 1e-10, name
+
+
+def test_cost_and_grads_checks_its_input(net):
+    params, X, Y = net
+    with pytest.raises(ValueError, match=r"did you mean X\.T"):
+        cost_and_grads(X.T, Y, params)
+    with pytest.raises(ValueError, match="params must hold W1, b1"):
+        cost_and_grads(X, Y, {"W1": params["W1"]})

@@ -27,7 +27,13 @@ from nnlib.cost import cost_function
 from nnlib.datasets import load_breast_cancer, make_moons, standardize, train_test_split
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
-from nnlib.gradcheck import gradcheck, numerical_grads, relative_error
+from nnlib.gradcheck import (
+    cost_rounding_bound,
+    gradcheck,
+    numerical_grads,
+    relative_error,
+    rounding_limits,
+)
 from nnlib.params import init_params
 from nnlib.train import accuracy, predict, train
 from nnlib.update import update_parameters
@@ -48,6 +54,8 @@ __all__ = [
     "gradcheck",
     "numerical_grads",
     "relative_error",
+    "cost_rounding_bound",
+    "rounding_limits",
     "load_breast_cancer",
     "make_moons",
     "standardize",

@@ -2,8 +2,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests draw figures without a screen
 
+import runpy
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+# The machine-matrix passes of make test hold the BLAS to a thread count (see there).
+runpy.run_path(str(Path(__file__).parent / "matrix" / "blas_threads.py"))
 
 
 @pytest.fixture

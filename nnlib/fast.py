@@ -26,10 +26,10 @@ step by step and measures each one:
 5. Checks once. The data are checked before the first epoch, not in every
    step.
 
-Every entry goes through the same operations as in ``nnlib.train``, so with
-one thread the parameters come out the same to the last bit, whatever the
-dtype; with several threads the sums over examples are taken in another
-order, and the results agree up to rounding (the tests hold them to it).
+Every entry goes through the same operations as in ``nnlib.train``, in the
+same order, so in one thread the two round alike; in several threads the sums
+over examples are taken in another order, and the results agree up to
+rounding in the last digits (tests/test_fast.py holds them to it).
 """
 
 import contextlib

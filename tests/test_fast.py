@@ -104,19 +104,6 @@ def test_a_broken_engine_fails_the_gradient_check(net, monkeypatch):
     assert max(errors) > 1e-2
 
 
-def test_one_thread_gives_trains_very_numbers():
-    # With one thread the engine does train's operations in train's order (see nnlib/fast.py).
-    X, Y = moons_like(n_x=20)
-    with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        assert threads_for(X.shape[1], [20, 16, 8, 1]) == 1
-        for batch_size in (None, 64):
-            expected, expected_costs = train(X, Y, [20, 16, 8, 1], 10, 0.5, batch_size=batch_size)
-            params, costs = fast_train(X, Y, [20, 16, 8, 1], 10, 0.5, batch_size=batch_size)
-            assert costs == expected_costs
-            for name in expected:
-                np.testing.assert_array_equal(params[name], expected[name])
-
-
 def test_fast_train_checks_its_input_as_train_does():
     X, Y = np.zeros((3, 4)), np.array([[0, 1, 0, 1]])
     for args, message in [

@@ -183,7 +183,8 @@ def check_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
     lr = check_positive(lr, "lr")
     batch_size = check_batch_size(batch_size, X.shape[1])
     dtype = check_dtype(dtype)
-    return dims, X.astype(dtype, copy=False), Y.astype(dtype, copy=False), epochs, lr, batch_size, dtype
+    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    return dims, X, Y, epochs, lr, batch_size, dtype
 
 
 def _as_float_array(a, name: str) -> np.ndarray:

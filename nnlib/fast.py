@@ -69,7 +69,7 @@ def _train(
     X, Y, layer_dims, epochs, lr, seed=3, batch_size=None, dtype=np.float64,
     *, buffers_once: bool = True, blocks: bool = True, threads: int | None = None,
 ):
-    """``train``, with the engine's steps each switched on or off (for the speed appendix).
+    """``train``, with the engine's steps switched on or off (for the speed appendix).
 
     buffers_once=False makes every step's buffers afresh; blocks=False runs
     the elementwise work on whole arrays; threads=1 keeps to one thread (None:
@@ -106,7 +106,7 @@ def _train(
 def cost_and_grads(
     X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], threads: int = 1
 ) -> tuple[float, dict[str, np.ndarray]]:
-    """The cost and the gradients of one full-batch step, computed as ``train`` computes them.
+    """The cost and the gradients of one full-batch step, as ``train`` computes them.
 
     For checking the engine (the tests compare these gradients with central
     differences of the cost): ``threads`` slices of the examples, each in a
@@ -135,7 +135,7 @@ def cost_and_grads(
 
 
 def _whole(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Run an elementwise f(*arrays, out) on the whole arrays at once (blockwise's stand-in)."""
+    """Run an elementwise f(*arrays, out) on whole arrays (blockwise's stand-in)."""
     f(*arrays, out)
     return out
 
@@ -146,7 +146,7 @@ def _pool(threads: int):
 
 
 class _Step:
-    """One gradient-descent step on batches of a given size, with its buffers made once."""
+    """One gradient-descent step on batches of one size, with its buffers made once."""
 
     def __init__(self, dims, size, dtype, threads, elementwise=blockwise):
         self.L = len(dims) - 1
@@ -158,11 +158,12 @@ class _Step:
             if end > start
         ]
         # Gradients of the whole step, summed over the slices.
-        self.dW = [None] + [np.empty((dims[l], dims[l - 1]), dtype) for l in range(1, self.L + 1)]
-        self.db = [None] + [np.empty((dims[l], 1), dtype) for l in range(1, self.L + 1)]
+        shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
+        self.dW = [None] + [np.empty(shape, dtype) for shape in shapes]
+        self.db = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
 
     def gradients(self, X, Y, batch, W, b, pool) -> float:
-        """Fill self.dW and self.db with the gradients on the examples ``batch`` (None: all); return the cost."""
+        """Put the gradients on ``batch`` (None: all) into dW, db; return the cost."""
         if len(self.slices) == 1:
             costs = [self.slices[0].run(X, Y, batch, W, b)]
         else:
@@ -175,10 +176,11 @@ class _Step:
             self.db[l] /= self.m
         if len(self.slices) == 1:
             return costs[0]
-        return float(sum(part.size / self.m * cost for part, cost in zip(self.slices, costs)))
+        shares = [part.size / self.m for part in self.slices]
+        return float(sum(share * cost for share, cost in zip(shares, costs)))
 
     def run(self, X, Y, batch, params, lr, pool) -> float:
-        """Take one gradient-descent step, updating params in place; return the cost before it."""
+        """Take one step, updating params in place; return the cost before it."""
         W = [None] + [params[f"W{l}"] for l in range(1, self.L + 1)]
         b = [None] + [params[f"b{l}"] for l in range(1, self.L + 1)]
         cost = self.gradients(X, Y, batch, W, b, pool)
@@ -199,7 +201,7 @@ def _sum_into(out: np.ndarray, parts: list[np.ndarray]) -> None:
 
 
 class _Slice:
-    """The examples start:end of a batch: its forward and backward pass, in its own buffers."""
+    """Examples start:end of a batch: forward and backward, in buffers of its own."""
 
     def __init__(self, dims, start, end, dtype, elementwise=blockwise):
         self.start, self.end, self.size = start, end, end - start
@@ -207,17 +209,18 @@ class _Slice:
         self.L = len(dims) - 1
         ms = self.size
         self.dims, self.dtype = dims, dtype
-        self.X = self.Y = None  # made at the first mini-batch: a full batch is read in place
-        # A[l] for l = 1..L (A[0] is the slice of X); dA[l] for l = 1..L-1, dZ[L] at the output.
+        self.X = self.Y = None  # made at the first mini-batch; never for a full batch
+        # A[l] for l = 1..L (A[0] is the slice of X); dA[l] for l = 1..L-1; dZ[L].
         self.A = [None] + [np.empty((n, ms), dtype) for n in dims[1:]]
         self.dA = [None] + [np.empty((n, ms), dtype) for n in dims[1:-1]]
         self.dZL = np.empty((dims[-1], ms), dtype)
-        # This slice's share of the gradients: sums over its examples, not yet divided by m.
-        self.dW = [None] + [np.empty((dims[l], dims[l - 1]), dtype) for l in range(1, self.L + 1)]
-        self.db = [None] + [np.empty((dims[l], 1), dtype) for l in range(1, self.L + 1)]
+        # This slice's share of the gradients: sums over its examples, not yet over m.
+        shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
+        self.dW = [None] + [np.empty(shape, dtype) for shape in shapes]
+        self.db = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
 
     def run(self, X, Y, batch, W, b) -> float:
-        """Forward and backward over this slice; fill dW and db; return the slice's cost."""
+        """Forward and backward over this slice; fill dW and db; return its cost."""
         if batch is None:
             if self.start == 0 and self.end == X.shape[1]:
                 X_s, Y_s = X, Y
@@ -230,7 +233,7 @@ class _Slice:
                 # sees the same layout and rounds the same way.
                 self.X = np.empty((self.dims[0], self.size), self.dtype, order="F")
                 self.Y = np.empty((self.dims[-1], self.size), self.dtype, order="F")
-            # mode="clip" only spares numpy a temporary copy: the indices are all in range.
+            # mode="clip" spares numpy a temporary copy; the indices are all in range.
             X_s = np.take(X, part, axis=1, out=self.X, mode="clip")
             Y_s = np.take(Y, part, axis=1, out=self.Y, mode="clip")
         A = self.A
@@ -253,7 +256,7 @@ class _Slice:
 
 
 def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
-    """Write sigmoid(Z) into A (A may be Z): where(Z >= 0, 1, E) / (1 + E), E = exp(-|Z|)."""
+    """A = sigmoid(Z), in place if A is Z: where(Z >= 0, 1, E) / (1 + E), E = e^-|Z|."""
     E = np.abs(Z)
     np.negative(E, out=E)
     np.exp(E, out=E)
@@ -266,6 +269,6 @@ def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
 
 
 def _times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
-    """Write dA * A * (1 - A) into out (out may be dA): dZ from dA and the sigmoid's output."""
+    """Write dZ = dA * A * (1 - A) into out (out may be dA), with A = sigmoid(Z)."""
     np.multiply(dA, A, out=out)
     out *= 1 - A

@@ -64,7 +64,9 @@ def train(
         X, Y, layer_dims, epochs, lr, batch_size, dtype
     )
     m = X.shape[1]
-    params = {name: p.astype(dtype, copy=False) for name, p in init_params(dims, seed).items()}
+    params = init_params(dims, seed)
+    # The same draw in any dtype, rounded to it.
+    params = {name: p.astype(dtype, copy=False) for name, p in params.items()}
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)
     cost_history = []

@@ -34,10 +34,11 @@ def init_params(
           tutorial the course follows.
         - ``"zeros"``: every weight 0 (to show why that fails).
         - ``"xavier"``: normal with standard deviation
-          sqrt(2 / (n_{l-1} + n_l)), the "normalised initialisation" of
-          Glorot and Bengio (2010), *Understanding the difficulty of
-          training deep feedforward neural networks*, AISTATS. It keeps
-          the variance of Z[l] roughly the same from layer to layer.
+          sqrt(2 / (n_{l-1} + n_l)): the variance of the "normalised
+          initialisation" of Glorot and Bengio (2010), *Understanding the
+          difficulty of training deep feedforward neural networks*,
+          AISTATS, who draw uniformly on +-sqrt(6 / (n_{l-1} + n_l)). It
+          keeps the variance of Z[l] roughly the same from layer to layer.
         - ``"normal"``: standard normal numbers times ``scale``.
     scale : float, optional
         Standard deviation of the weights for ``scheme="normal"`` (1.0 when

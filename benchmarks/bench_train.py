@@ -1,11 +1,12 @@
-"""Time full-batch training epochs of nnlib against PyTorch, scikit-learn and the matmul floor.
+"""Time full-batch training epochs of nnlib's two trainers against PyTorch, scikit-learn and the floor.
 
     python benchmarks/bench_train.py [--threads 2] [--rounds 7] [--quick] [--csv FILE]
 
 (``make bench`` installs the optional extras and runs this.) For every case
 it times, interleaved round by round:
 
-- nnlib: ``train`` itself, full batch;
+- nnlib: ``nnlib.train``, the textbook loop, full batch;
+- fast: ``nnlib.fast.train``, the same training from the speed engine;
 - torch: the same network and algorithm in PyTorch on the CPU, from the same
   initial weights (see ``nnlib.speed.torch_epochs`` for exactly what it does);
 - sklearn: ``MLPClassifier(activation="logistic", solver="sgd",
@@ -14,27 +15,39 @@ it times, interleaved round by round:
 - floor: only the matrix products of one epoch, with numpy on the same shapes.
 
 and prints the median seconds per epoch and the ratios, then writes every
-row to a CSV file. PyTorch and scikit-learn are optional
+row to a CSV file. Then, on the largest case, it times the road from one
+trainer to the other (``nnlib.speed.road_to_fast``): every step, interleaved
+in one run, with its gain over the step before. PyTorch and scikit-learn are optional
 (``pip install -e .[bench]``) and skipped with a message when absent. Before
 timing, it checks that torch and nnlib follow the same path: their costs over
-the first epochs must agree. Last, it measures nnlib's peak memory for one
-epoch against the size of the activations the caches keep.
+the first epochs must agree. Last, it measures both trainers' peak memory
+for one epoch against the size of the activations the caches keep.
 """
 
 import argparse
 import csv
+import itertools
 import os
 import platform
 import sys
 import time
 import tracemalloc
-import warnings
 
 import numpy as np
 
 import nnlib
-from nnlib import load_breast_cancer, make_moons, standardize, train, train_test_split
-from nnlib.speed import floor_epochs, interleave, nnlib_epochs, synthetic_data, torch_epochs
+from nnlib import fast, load_breast_cancer, make_moons, standardize, train, train_test_split
+from nnlib.speed import (
+    floor_epochs,
+    interleave,
+    nnlib_epochs,
+    road_to_fast,
+    sklearn_epochs,
+    synthetic_data,
+    torch_epochs,
+)
+
+TRAINERS = {"train": train, "fast": fast.train}
 
 BIG_DIMS = [100, 256, 128, 1]
 
@@ -58,32 +71,6 @@ def cases(quick: bool):
         yield f"sweep m={m}", X, Y, BIG_DIMS, 0.1, (np.float64,)
 
 
-def sklearn_epochs(X, Y, layer_dims, lr, dtype):
-    """scikit-learn's MLPClassifier doing full-batch gradient descent; None without sklearn."""
-    try:
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.neural_network import MLPClassifier
-    except ImportError:
-        return None
-    X_rows = np.ascontiguousarray(X.T, dtype=dtype)
-    y = Y.ravel().astype(int)
-
-    def run(k):
-        clf = MLPClassifier(
-            hidden_layer_sizes=tuple(layer_dims[1:-1]), activation="logistic",
-            solver="sgd", batch_size=X_rows.shape[0], learning_rate_init=lr,
-            momentum=0.0, nesterovs_momentum=False, alpha=0.0, shuffle=False,
-            max_iter=k, tol=0.0, n_iter_no_change=k + 1, random_state=0,
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            start = time.perf_counter()
-            clf.fit(X_rows, y)
-        return (time.perf_counter() - start) / k
-
-    return run
-
-
 def epochs_per_sample(X, layer_dims):
     """Enough epochs per timed sample that one sample lasts roughly 0.05 s or more."""
     work = X.shape[1] * sum(a * b for a, b in zip(layer_dims, layer_dims[1:]))
@@ -91,17 +78,47 @@ def epochs_per_sample(X, layer_dims):
 
 
 def same_path(X, Y, layer_dims, lr, dtype):
-    """Largest relative gap between nnlib's and torch's costs over 5 epochs (None without torch)."""
+    """Largest relative gap between torch's costs over 5 epochs and each nnlib trainer's (None without torch)."""
     run = torch_epochs(X, Y, layer_dims, lr, dtype)
     if run is None:
         return None
     torch_costs = []
     run(5, torch_costs)
-    _, nnlib_costs = train(X, Y, layer_dims, 5, lr, dtype=dtype)
-    return float(np.max(np.abs(np.subtract(torch_costs, nnlib_costs)) / np.abs(nnlib_costs)))
+    gaps = []
+    for trainer in TRAINERS.values():
+        _, nnlib_costs = trainer(X, Y, layer_dims, 5, lr, dtype=dtype)
+        gaps.append(np.max(np.abs(np.subtract(torch_costs, nnlib_costs)) / np.abs(nnlib_costs)))
+    return float(max(gaps))
 
 
-def peak_memory(X, Y, layer_dims, lr, dtype=np.float64, batch_size=None):
+def road(X, Y, layer_dims, lr, rounds, k, dtype=np.float64):
+    """Time every step from train to fast.train and the floor, interleaved; print and return rows."""
+    runners = {name: nnlib_epochs(X, Y, layer_dims, lr, dtype, trainer=trainer)
+               for name, trainer in road_to_fast().items()}
+    runners["floor"] = floor_epochs(layer_dims, X.shape[1], dtype)
+    times = interleave(runners, rounds, k)
+    med = {name: float(np.median(t)) for name, t in times.items()}
+    print(f"\nThe road from train to fast.train, m={X.shape[1]} {layer_dims} "
+          f"{np.dtype(dtype).name} (medians of one interleaved run)")
+    print(f"{'step':14s} {'median ms':>10s} {'gain':>6s} {'x floor':>8s}")
+    rows, previous = [], None
+    for name, t in med.items():
+        if name == "floor":
+            continue
+        gain = "" if previous is None else f"{previous / t:6.2f}"
+        print(f"{name:14s} {t * 1e3:10.2f} {gain:>6s} {t / med['floor']:8.2f}")
+        rows.append({"case": f"road m={X.shape[1]}", "m": X.shape[1],
+                     "layer_dims": str(layer_dims), "dtype": np.dtype(dtype).name,
+                     "impl": f"road: {name}", "median_s": t, "min_s": float(np.min(times[name])),
+                     "max_s": float(np.max(times[name])), "samples": len(times[name]),
+                     "epochs_per_sample": k, "x_floor": t / med["floor"], "x_torch": "",
+                     "torch_cost_gap": ""})
+        previous = t
+    print(f"{'floor':14s} {med['floor'] * 1e3:10.2f}")
+    return rows
+
+
+def peak_memory(X, Y, layer_dims, lr, dtype=np.float64, batch_size=None, trainer=train):
     """nnlib's peak traced memory in one epoch, and the size of the caches it must keep.
 
     Returns (peak bytes, bytes of Z[l] and A[l] for l = 1..L over the examples
@@ -111,10 +128,10 @@ def peak_memory(X, Y, layer_dims, lr, dtype=np.float64, batch_size=None):
     m = X.shape[1] if batch_size is None else min(batch_size, X.shape[1])
     itemsize = np.dtype(dtype).itemsize
     caches = 2 * sum(layer_dims[1:]) * m * itemsize
-    train(X, Y, layer_dims, 1, lr, dtype=dtype, batch_size=batch_size)  # warm-up
+    trainer(X, Y, layer_dims, 1, lr, dtype=dtype, batch_size=batch_size)  # warm-up
     tracemalloc.start()
     try:
-        train(X, Y, layer_dims, 2, lr, dtype=dtype, batch_size=batch_size)
+        trainer(X, Y, layer_dims, 2, lr, dtype=dtype, batch_size=batch_size)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -169,7 +186,8 @@ def main(argv=None):
         k = epochs_per_sample(X, dims)
         for dtype in dtypes:
             dtype_name = np.dtype(dtype).name
-            runners = {"nnlib": nnlib_epochs(X, Y, dims, lr, dtype)}
+            runners = {name: nnlib_epochs(X, Y, dims, lr, dtype, trainer=trainer)
+                       for name, trainer in TRAINERS.items()}
             torch_run = torch_epochs(X, Y, dims, lr, dtype)
             if torch_run is not None:
                 runners["torch"] = torch_run
@@ -191,9 +209,10 @@ def main(argv=None):
                     "torch_cost_gap": "" if gap is None else gap,
                 })
             shown = "  ".join(f"{impl} {med[impl] * 1e3:8.2f} ms" for impl in med)
-            ratios = f"nnlib/floor {med['nnlib'] / med['floor']:5.2f}"
+            ratios = "  ".join(f"{impl}/floor {med[impl] / med['floor']:5.2f}" for impl in TRAINERS)
             if "torch" in med:
-                ratios += f"  nnlib/torch {med['nnlib'] / med['torch']:5.2f}"
+                ratios += "  " + "  ".join(
+                    f"{impl}/torch {med[impl] / med['torch']:5.2f}" for impl in TRAINERS)
             print(f"{name:24s} {dtype_name:8s} {shown}   {ratios}", flush=True)
 
     print("\nMedian seconds per epoch (ratios of medians)")
@@ -205,23 +224,28 @@ def main(argv=None):
         x_torch = f"{r['x_torch']:8.2f}" if r["x_torch"] != "" else f"{'':8s}"
         print(f"{r['case']:24s} {r['dtype']:8s} {r['impl']:8s} {r['median_s'] * 1e3:10.2f} "
               f"{r['min_s'] * 1e3:9.2f} {r['x_floor']:8.2f} {x_torch}")
+    X_big, Y_big = synthetic_data(5000 if args.quick else 20000, BIG_DIMS[0])
+    rows += road(X_big, Y_big, BIG_DIMS, 0.1, args.rounds, epochs_per_sample(X_big, BIG_DIMS))
+
     gaps = [r["torch_cost_gap"] for r in rows if r["impl"] == "torch" and r["torch_cost_gap"] != ""]
     if gaps:
-        print(f"\ntorch and nnlib costs over the first 5 epochs agree to a relative "
+        print(f"\ntorch's costs over the first 5 epochs and both trainers' agree to a relative "
               f"{max(gaps):.1e} or better (float32 cases included)")
 
-    print("\nPeak memory of one nnlib epoch (tracemalloc) against the caches it keeps")
+    print("\nPeak memory of one epoch (tracemalloc) against the caches Z and A of every layer")
     X_mem, Y_mem = synthetic_data(5000 if args.quick else 20000, BIG_DIMS[0])
-    for dtype, batch_size in ((np.float64, None), (np.float32, None), (np.float64, 1000)):
-        peak, caches = peak_memory(X_mem, Y_mem, BIG_DIMS, 0.1, dtype, batch_size)
+    for (dtype, batch_size), impl in itertools.product(
+        ((np.float64, None), (np.float32, None), (np.float64, 1000)), TRAINERS
+    ):
+        peak, caches = peak_memory(X_mem, Y_mem, BIG_DIMS, 0.1, dtype, batch_size, TRAINERS[impl])
         A_only = caches / 2
-        print(f"m={X_mem.shape[1]} {np.dtype(dtype).name:8s} batch_size={batch_size!s:5s}: "
+        print(f"{impl:5s} m={X_mem.shape[1]} {np.dtype(dtype).name:8s} batch_size={batch_size!s:5s}: "
               f"peak {peak / 2**20:7.1f} MiB; caches (Z and A) {caches / 2**20:7.1f} MiB "
               f"-> x{peak / caches:4.2f}; activations A alone {A_only / 2**20:6.1f} MiB "
               f"-> x{peak / A_only:4.2f}")
         rows.append({"case": f"memory m={X_mem.shape[1]} batch_size={batch_size}",
                      "m": X_mem.shape[1], "layer_dims": str(BIG_DIMS),
-                     "dtype": np.dtype(dtype).name, "impl": "nnlib peak bytes",
+                     "dtype": np.dtype(dtype).name, "impl": f"{impl} peak bytes",
                      "median_s": "", "min_s": "", "max_s": "", "samples": "",
                      "epochs_per_sample": "", "x_floor": "", "x_torch": "",
                      "torch_cost_gap": "", "peak_bytes": peak, "cache_bytes": caches})

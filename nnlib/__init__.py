@@ -5,7 +5,10 @@ chapter's step, in the order the book builds them: ``params`` (init_params),
 ``activations`` (sigmoid), ``forward`` (forward_prop), ``cost``
 (cost_function), ``backward`` (one_layer_backward, backprop), ``update``
 (update_parameters) and ``train`` (train, predict). The names are those of the
-tutorial the course follows; the code is written afresh and corrected.
+tutorial the course follows; the code is written afresh and corrected, and
+says the math in plain numpy. ``nnlib.fast.train`` is the same training laid
+out for speed (buffers, blocks, threads), tested equal to ``train``; the
+book's appendix "How fast is from scratch?" builds it step by step.
 
 Shapes: one example per column, everywhere.
 

@@ -1,4 +1,4 @@
-"""Elementwise work on large arrays, a block of entries at a time.
+"""Elementwise work on large arrays, a block of entries at a time (for nnlib.fast).
 
 The sigmoid, and the product ``dA * A * (1 - A)`` of the backward pass, are
 a few operations on every entry of arrays of m columns. On whole arrays,
@@ -10,8 +10,8 @@ same operations, so the result is exactly that of one call on the whole
 arrays.
 
 Why 32768 entries (256 KB of float64): every numpy call costs some
-microseconds besides its arithmetic, and more when ``train`` runs slices of
-a batch in several threads (see train.py), because around each call the
+microseconds besides its arithmetic, and more when ``nnlib.fast.train`` runs
+slices of a batch in several threads (see fast.py), because around each call the
 threads hand Python's interpreter lock to one another. Blocks of this size
 keep those calls few, and the blocks still small enough for the processor's
 caches. Measured against blocks of 8192 entries on the 256 x 10,000 arrays

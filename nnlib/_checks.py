@@ -4,31 +4,11 @@ Each check raises ``ValueError`` with a message in the book's terms: what was
 expected, what came, and, where a common slip explains it, what to try. The
 inner steps of the network (``sigmoid``, ``one_layer_backward``, ...) do not
 call these, so that they stay as plain as the equations.
-
-``train`` checks its data once and then calls ``forward_prop``,
-``cost_function`` and ``backprop`` every epoch. Inside ``inputs_checked()``
-those calls skip the scans that look at every number of X and Y (finite?
-0 or 1?), which would otherwise be repeated each epoch; shapes are still
-checked. Called directly, every function checks everything.
 """
 
-import contextlib
-import contextvars
 import numbers
 
 import numpy as np
-
-_inputs_checked = contextvars.ContextVar("nnlib_inputs_checked", default=False)
-
-
-@contextlib.contextmanager
-def inputs_checked():
-    """Within this block, trust that the values of X and Y were already checked."""
-    token = _inputs_checked.set(True)
-    try:
-        yield
-    finally:
-        _inputs_checked.reset(token)
 
 
 def check_layer_dims(layer_dims) -> list[int]:
@@ -110,7 +90,7 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
         )
     if X.shape[1] == 0:
         raise ValueError("X has no examples (0 columns); expected at least one")
-    if not _inputs_checked.get() and not np.all(np.isfinite(X)):
+    if not np.all(np.isfinite(X)):
         bad = int(np.size(X) - np.count_nonzero(np.isfinite(X)))
         raise ValueError(
             f"X must hold finite numbers; it has {bad} NaN or infinite "
@@ -119,21 +99,21 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
     return X
 
 
-def check_Y(Y, shape: tuple[int, int]) -> np.ndarray:
+def check_Y(Y, shape: tuple[int, int], name: str = "Y") -> np.ndarray:
     """Check Y holds 0/1 labels in an array of the given (n_L, m) shape."""
-    Y = _as_float_array(Y, "Y")
+    Y = _as_float_array(Y, name)
     if Y.shape != shape:
         hint = ""
         if Y.shape == (shape[1],) or Y.shape == (shape[1], shape[0]):
-            hint = f" - did you mean Y.reshape({shape[0]}, -1)?"
+            hint = f" - did you mean {name}.reshape({shape[0]}, -1)?"
         raise ValueError(
-            f"Y has shape {Y.shape} but expected {shape}: one label per "
+            f"{name} has shape {Y.shape} but expected {shape}: one label per "
             f"column, matching the {shape[1]} examples{hint}"
         )
-    if not _inputs_checked.get() and not np.all((Y == 0) | (Y == 1)):
+    if not np.all((Y == 0) | (Y == 1)):
         shown = np.unique(Y)[:5]
         raise ValueError(
-            f"Y must hold labels 0 or 1 only; found values such as "
+            f"{name} must hold labels 0 or 1 only; found values such as "
             f"{shown.tolist()}"
         )
     return Y
@@ -185,6 +165,26 @@ def check_dtype(dtype) -> np.dtype:
     if chosen not in (np.float64, np.float32):
         raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
     return chosen
+
+
+def check_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
+    """Check everything ``train`` is given; return it as the loop needs it.
+
+    Returns
+    -------
+    dims, X, Y, epochs, lr, batch_size, dtype
+        ``layer_dims`` as a list of ints; X and Y as arrays of ``dtype``;
+        ``batch_size`` as a number of examples (m for None).
+    """
+    dims = check_layer_dims(layer_dims)
+    X = check_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
+    Y = check_Y(Y, (dims[-1], X.shape[1]))
+    epochs = check_count(epochs, "epochs")
+    lr = check_positive(lr, "lr")
+    batch_size = check_batch_size(batch_size, X.shape[1])
+    dtype = check_dtype(dtype)
+    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    return dims, X, Y, epochs, lr, batch_size, dtype
 
 
 def _as_float_array(a, name: str) -> np.ndarray:

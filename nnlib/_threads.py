@@ -1,8 +1,8 @@
-"""Threads for large batches: how many, and the BLAS library kept to one each.
+"""Threads for large batches (for nnlib.fast): how many, and BLAS kept to one core each.
 
 numpy hands matrix products to a BLAS library, which runs each product on
 several cores. The elementwise work between the products (the sigmoid's
-exponential above all) runs on one. ``train`` can instead cut a large batch
+exponential above all) runs on one. ``nnlib.fast.train`` can instead cut a large batch
 of examples into slices and give each slice to a thread of its own, with
 BLAS on one core per thread: then every part of the step runs on every core.
 (BLAS's own worker threads would otherwise keep spinning for a while after
@@ -10,8 +10,7 @@ each product, holding the cores the slices need.)
 
 Controlling the BLAS library's threads takes ``threadpoolctl``, the package
 scikit-learn and SciPy use for it. Where it is not installed, or where the
-batch is too small for threads to pay, ``train`` works in one thread, exactly
-as before.
+batch is too small for threads to pay, it works in one thread.
 """
 
 import contextlib

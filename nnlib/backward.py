@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from nnlib._blocks import blockwise
 from nnlib._checks import check_Y
 from nnlib.activations import sigmoid_backward
 
@@ -60,12 +59,6 @@ def one_layer_backward(
     return linear_backward(dZ, linear_cache)
 
 
-def times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
-    """Write dA * A * (1 - A) into out: dZ from dA and the sigmoid's output A."""
-    np.multiply(dA, A, out=out)
-    out *= 1.0 - A
-
-
 def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarray]:
     """Compute the gradient of the cost for every layer, from the last to the first.
 
@@ -73,14 +66,8 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
     combine into dZ[L] = AL - Y. Computing that directly, instead of
     dA[L] = -(Y / AL - (1 - Y) / (1 - AL)) and then multiplying by
     AL (1 - AL), gives the same numbers without dividing by zero when a
-    prediction reaches exactly 0 or 1.
-
-    Each layer then takes the steps of ``one_layer_backward``, with two
-    savings that leave the numbers unchanged. The sigmoid's slope
-    A[l-1] (1 - A[l-1]) uses the activations that ``forward_prop`` kept (the
-    A_prev of layer l) instead of recomputing the sigmoid from Z[l-1]. And
-    the loop stops before dA[0], the gradient with respect to X itself,
-    which no parameter needs.
+    prediction reaches exactly 0 or 1. From there, ``linear_backward`` takes
+    the output layer and ``one_layer_backward`` each layer below it.
 
     Parameters
     ----------
@@ -100,15 +87,9 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
     Y = check_Y(Y, np.shape(AL))
     L = len(caches)
     grads = {}
-    dZ = AL - Y
-    for l in range(L, 0, -1):
-        (A_prev, W, b), _ = caches[l - 1]
-        m = A_prev.shape[1]
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
-        if l > 1:
-            # Into layer l-1: dA = W^T dZ, then dZ = dA * A * (1 - A) with
-            # A = A_prev, block by block and written over dA (see _blocks.py).
-            dA = W.T @ dZ
-            dZ = blockwise(times_sigmoid_slope, dA, A_prev, out=dA)
+    dZ = AL - Y  # the output layer: the sigmoid's slope is already folded in
+    linear_cache, _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache)
+    for l in range(L - 1, 0, -1):  # the hidden layers, L - 1 down to 1
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = one_layer_backward(dA, caches[l - 1])
     return grads

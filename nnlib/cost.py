@@ -25,10 +25,15 @@ def cost_function(A: np.ndarray, Y: np.ndarray) -> float:
         Zero for perfect predictions; larger the more confidently wrong.
     """
     A = np.asarray(A, dtype=float)
-    if A.ndim != 2 or A.shape[1] == 0:
+    if A.ndim != 2:
         raise ValueError(
             f"A must be a 2-D array of predictions of shape (1, m); got shape "
             f"{A.shape}"
+        )
+    if A.shape[1] == 0:  # the mean over no examples is 0 / 0
+        raise ValueError(
+            f"A has no examples (shape {A.shape}); the cost is an average "
+            f"over the m columns, so m must be at least 1"
         )
     Y = check_Y(Y, A.shape)
     bad = ~np.isfinite(A) | (A < 0) | (A > 1)

@@ -1,4 +1,4 @@
-"""Time training epochs: nnlib, the same network in PyTorch, and the matrix-product floor.
+"""Time training epochs: nnlib's two trainers, PyTorch, scikit-learn and the matrix-product floor.
 
 For ``benchmarks/bench_train.py`` and the book's appendix "How fast is from
 scratch?". Each ``*_epochs`` function sets a network up once and returns a
@@ -6,15 +6,19 @@ function ``run(k)`` that trains for k epochs and returns the seconds per
 epoch; ``interleave`` calls several of them in turn, round after round, so
 that a busy moment of the machine hits all of them alike.
 
-PyTorch is optional (``pip install -e .[bench]``): ``torch_epochs`` returns
-None when it is not installed.
+PyTorch and scikit-learn are optional (``pip install -e .[bench]``):
+``torch_epochs`` and ``sklearn_epochs`` return None when they are not
+installed.
 """
 
+import functools
 import time
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
+from nnlib import fast
 from nnlib.params import init_params
 from nnlib.train import train
 
@@ -34,15 +38,41 @@ def synthetic_data(m: int, n_x: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return X, Y
 
 
-def nnlib_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64, batch_size=None) -> Callable:
-    """Time ``train`` itself: run(k) trains a fresh network for k epochs."""
+def nnlib_epochs(
+    X, Y, layer_dims, lr=0.1, dtype=np.float64, batch_size=None, trainer: Callable = train
+) -> Callable:
+    """Time a trainer, ``nnlib.train`` unless told: run(k) trains a fresh network for k epochs."""
 
     def run(k: int) -> float:
         start = time.perf_counter()
-        train(X, Y, layer_dims, k, lr, dtype=dtype, batch_size=batch_size)
+        trainer(X, Y, layer_dims, k, lr, dtype=dtype, batch_size=batch_size)
         return (time.perf_counter() - start) / k
 
     return run
+
+
+def road_to_fast() -> dict[str, Callable]:
+    """The road from ``nnlib.train`` to ``nnlib.fast.train``: one trainer per step, in order.
+
+    Each trainer has the arguments and the results of ``train``, and adds one
+    step of ``nnlib/fast.py`` to the one before it:
+
+    - "textbook": ``nnlib.train``, the chapters' loop;
+    - "in place": the engine in one thread, on whole arrays, with new buffers
+      every step: the backward pass reuses the cached A and skips dA[0], the
+      data are checked once, and every operation writes into a buffer;
+    - "buffers once": the same buffers, made once and reused every step;
+    - "blocks": the elementwise work a cache-sized block at a time;
+    - "threads": the examples shared out between the cores; this is
+      ``nnlib.fast.train``.
+    """
+    return {
+        "textbook": train,
+        "in place": functools.partial(fast._train, buffers_once=False, blocks=False, threads=1),
+        "buffers once": functools.partial(fast._train, blocks=False, threads=1),
+        "blocks": functools.partial(fast._train, threads=1),
+        "threads": fast.train,
+    }
 
 
 def torch_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64, seed=3) -> Callable | None:
@@ -90,6 +120,37 @@ def torch_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64, seed=3) -> Callable
             cost = loss.item()
             if costs is not None:
                 costs.append(cost)
+        return (time.perf_counter() - start) / k
+
+    return run
+
+
+def sklearn_epochs(X, Y, layer_dims, lr=0.1, dtype=np.float64) -> Callable | None:
+    """Time scikit-learn's MLPClassifier doing full-batch gradient descent; None without sklearn.
+
+    ``MLPClassifier(activation="logistic", solver="sgd", batch_size=m,
+    momentum=0, alpha=0, shuffle=False)``, with its own initialisation: run(k)
+    fits a fresh classifier for k epochs.
+    """
+    try:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+    except ImportError:
+        return None
+    X_rows = np.ascontiguousarray(X.T, dtype=dtype)
+    y = Y.ravel().astype(int)
+
+    def run(k):
+        clf = MLPClassifier(
+            hidden_layer_sizes=tuple(layer_dims[1:-1]), activation="logistic",
+            solver="sgd", batch_size=X_rows.shape[0], learning_rate_init=lr,
+            momentum=0.0, nesterovs_momentum=False, alpha=0.0, shuffle=False,
+            max_iter=k, tol=0.0, n_iter_no_change=k + 1, random_state=0,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            clf.fit(X_rows, y)
         return (time.perf_counter() - start) / k
 
     return run

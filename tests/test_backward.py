@@ -97,7 +97,7 @@ def test_labels_of_the_wrong_shape(net):
 
 
 def test_backprop_equals_one_layer_backward_layer_by_layer(net):
-    # backprop reuses the cached A instead of recomputing sigmoid(Z), and skips dA[0]: same numbers.
+    # backprop is linear_backward at the output, then one_layer_backward down the layers.
     params, X, Y = net
     AL, caches = forward_prop(X, params)
     grads = backprop(AL, Y, caches)
@@ -121,3 +121,24 @@ def test_backprop_keeps_float32_and_leaves_the_caches_alone(net):
     for ((A_prev, _, _), Z), (A_before, Z_before) in zip(caches, before):
         np.testing.assert_array_equal(A_prev, A_before)
         np.testing.assert_array_equal(Z, Z_before)
+
+
+def test_backprop_is_the_chapters_functions_in_a_loop(net, monkeypatch):
+    # linear_backward once, at the output; one_layer_backward for each hidden layer, top down.
+    import nnlib.backward
+
+    calls = []
+    for name in ("linear_backward", "one_layer_backward"):
+        real = getattr(nnlib.backward, name)
+
+        def spy(dX, cache, name=name, real=real):
+            calls.append(name)
+            return real(dX, cache)
+
+        monkeypatch.setattr(nnlib.backward, name, spy)
+    params, X, Y = net
+    AL, caches = forward_prop(X, params)
+    backprop(AL, Y, caches)
+    # one_layer_backward itself calls linear_backward, through the module's name too.
+    assert calls == ["linear_backward", "one_layer_backward", "linear_backward",
+                     "one_layer_backward", "linear_backward"]

@@ -68,6 +68,8 @@ def test_forward_prop_accepts_nnlib_and_an_independent_version(capsys):
         (planted(linear=lambda W, A, b: W @ A), "forgetting the bias"),
         (planted(activation=lambda Z, l, L: sig(Z) if l == L else Z),
          "sigmoid only on the last layer"),
+        (planted(activation=lambda Z, l, L: Z if l == L else sig(Z)),
+         "leaving the sigmoid off the last layer"),
         (in_rows, "putting the examples in rows"),
         (planted(last=lambda L: L - 1), "stopping one layer early"),
         (planted(finish=lambda AL, caches: AL), "returning AL alone"),

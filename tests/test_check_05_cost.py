@@ -40,6 +40,11 @@ def swapped(A, Y):
     return float(-np.mean((1 - Y) * np.log(A) + Y * np.log(1 - A)))
 
 
+def one_minus_log(A, Y):
+    A = np.clip(A, EPS, 1 - EPS)
+    return float(-np.mean(Y * np.log(A) + (1 - Y) * (1 - np.log(A))))
+
+
 def first_term_only(A, Y):
     A = np.clip(A, EPS, 1 - EPS)
     return float(-np.mean(Y * np.log(A)))
@@ -90,6 +95,7 @@ def test_nnlib_and_a_fresh_reference_pass(capsys):
         (with_log10, "log10 instead of the natural log"),
         (with_log2, "log2 instead of the natural log"),
         (swapped, "swapped y and 1 - y terms"),
+        (one_minus_log, "writing log(1 - a) as 1 - log(a)"),
         (first_term_only, "leaving out the (1 - y) log(1 - a) term"),
         (dot_form, "returning a 1x1 array instead of a float"),
         (mean_along_axis, "returning a 1-element array instead of a float"),

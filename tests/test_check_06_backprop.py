@@ -27,6 +27,8 @@ def layer_backward(dA, cache, slip=None):
         dZ = dA * Z * (1 - Z)
     if slip == "slope without 1 - A":
         dZ = dA * A
+    if slip == "no slope":
+        dZ = dA  # the commonest slip: the sigmoid's slope left out
     dW = dZ @ A_prev.T / m
     db = np.sum(dZ, axis=1, keepdims=True) / m
     dA_prev = W.T @ dZ
@@ -75,6 +77,7 @@ def test_one_layer_nnlib_and_a_fresh_reference_pass(capsys):
         ("no keepdims", "a db without keepdims"),
         ("slope from Z", "the sigmoid's slope taken from Z instead of A = sigmoid(Z)"),
         ("slope without 1 - A", "a sigmoid slope of A instead of A * (1 - A)"),
+        ("no slope", "leaving out the sigmoid's slope (dZ = dA)"),
         ("1/m in dA_prev", "an extra 1/m in dA_prev"),
         ("dW transposed", "a transposed dW"),
         ("dA_prev transposed", "a transposed dA_prev"),
@@ -139,7 +142,10 @@ def sweep(AL, Y, caches, slip=None):
     if slip == "keep dA":
         grads[f"dA{L - 1}"] = dA
     for l in range(L - 1, 0, -1):
-        dA_prev, dW, db = one_layer_backward(dA, caches[l - 1])
+        if slip == "no slope in hidden layers":
+            dA_prev, dW, db = linear_backward(dA, caches[l - 1][0])
+        else:
+            dA_prev, dW, db = one_layer_backward(dA, caches[l - 1])
         if slip == "no 1/m":
             dW, db = dW * m, db * m
         if slip == "keep dA":
@@ -179,6 +185,8 @@ def test_backprop_nnlib_and_a_fresh_reference_pass(capsys):
         (lambda AL, Y, c: sweep(AL, Y, c, "no 1/m"), "a missing 1/m"),
         (lambda AL, Y, c: sweep(AL, Y, c, "no 1/m at the output"), "a missing 1/m"),
         (lambda AL, Y, c: sweep(AL, Y, c, "slope twice"), "applying the sigmoid's slope twice at the output"),
+        (lambda AL, Y, c: sweep(AL, Y, c, "no slope in hidden layers"),
+         "leaving out the sigmoid's slope in the hidden layers"),
         (lambda AL, Y, c: sweep(AL, Y, c, "keep dA"), "extra keys ['dA0', 'dA1', 'dA2']"),
         (lambda AL, Y, c: sweep(AL, Y, c, "tutorial's dAL"), "dividing by AL (1 - AL)"),
     ],

@@ -105,6 +105,7 @@ def test_show_source_renders_as_a_python_block():
     shown = show_source(sigmoid)
     assert shown._repr_markdown_().startswith("```python\ndef sigmoid(")
     assert shown._repr_markdown_().endswith("```\n")
+    assert "E = np.exp(-np.abs(Z))" in repr(shown)
 
 
 CASES = {

@@ -1,8 +1,18 @@
+import sys
+
 import numpy as np
 import pytest
 
 from nnlib import train
-from nnlib.speed import floor_epochs, interleave, nnlib_epochs, synthetic_data, torch_epochs
+from nnlib import fast
+from nnlib.speed import (
+    floor_epochs,
+    interleave,
+    nnlib_epochs,
+    sklearn_epochs,
+    synthetic_data,
+    torch_epochs,
+)
 
 
 def test_synthetic_data_is_seeded_and_in_columns():
@@ -14,9 +24,10 @@ def test_synthetic_data_is_seeded_and_in_columns():
 
 def test_runners_return_seconds_per_epoch_round_by_round():
     X, Y = synthetic_data(200, 5)
-    runners = {"nnlib": nnlib_epochs(X, Y, [5, 4, 1]), "floor": floor_epochs([5, 4, 1], 200)}
+    runners = {"nnlib": nnlib_epochs(X, Y, [5, 4, 1]), "floor": floor_epochs([5, 4, 1], 200),
+               "fast": nnlib_epochs(X, Y, [5, 4, 1], trainer=fast.train)}
     times = interleave(runners, rounds=3, k=2, pause=0)
-    assert set(times) == {"nnlib", "floor"}
+    assert set(times) == {"nnlib", "floor", "fast"}
     assert all(len(t) == 3 and all(s > 0 for s in t) for t in times.values())
 
 
@@ -43,3 +54,10 @@ def test_torch_baseline_is_none_without_torch(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_torch)
     X, Y = synthetic_data(20, 3)
     assert torch_epochs(X, Y, [3, 2, 1]) is None
+
+
+def test_sklearn_baseline_is_none_without_sklearn(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.neural_network", None)
+    X, Y = synthetic_data(20, 3)
+    assert sklearn_epochs(X, Y, [3, 2, 1]) is None

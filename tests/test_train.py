@@ -1,6 +1,5 @@
 import sys
 import tracemalloc
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -19,9 +18,7 @@ from nnlib import (
     train_test_split,
     update_parameters,
 )
-import nnlib._threads
-from nnlib._threads import threads_for
-from nnlib.train import cost_and_grads
+import nnlib.fast
 
 
 @pytest.fixture(scope="module")
@@ -190,45 +187,29 @@ def test_batch_size_of_m_or_more_is_full_batch(cancer):
 def peak_bytes(*args, **kwargs):
     """Peak memory that numpy allocates (tracemalloc sees it) during one call of train.
 
-    In one thread: with several, slices allocate at once and the peak depends on
-    their timing, so the count of cores would decide the result.
+    train runs in one thread, so the peak does not depend on the count of cores.
     """
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        assert threads_for(args[0].shape[1], args[2]) == 1
-        tracemalloc.start()
-        try:
-            train(*args, **kwargs)
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+    tracemalloc.start()
+    try:
+        train(*args, **kwargs)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
-def test_peak_memory_of_an_epoch_is_within_twice_the_caches():
-    # The caches hold Z[l] and A[l] of every layer; the backward pass may add less than as much.
+def test_mini_batches_and_float32_cut_the_memory():
+    # train runs in one thread, so its peak is the same on every run and every machine.
     rng = np.random.default_rng(0)
     m, dims = 8000, [50, 128, 64, 1]
     X = rng.standard_normal((dims[0], m))
     Y = (rng.random((1, m)) < 0.5).astype(float)
-    caches = 2 * sum(dims[1:]) * m * 8
+    caches = 2 * sum(dims[1:]) * m * 8  # Z[l] and A[l] of every layer, float64
     full = peak_bytes(X, Y, dims, epochs=2, lr=0.1)
-    assert caches < full < 2 * caches, full / caches
+    assert full > caches  # the caches of the whole batch are all alive at the backward pass
     # Mini-batches of 500 keep one batch's caches at a time: a fraction of the memory.
     assert peak_bytes(X, Y, dims, epochs=2, lr=0.1, batch_size=500) < full / 4
-    # float32 halves it.
+    # float32 halves it (X's float32 copy, 50 of the 8000 x 243 numbers, adds little).
     assert peak_bytes(X, Y, dims, epochs=2, lr=0.1, dtype=np.float32) < 0.6 * full
-
-
-def test_checks_still_run_after_training(cancer):
-    # train skips re-scanning its data inside the loop; direct calls still check everything.
-    X_train, _, Y_train, _ = cancer
-    params, _ = train(X_train, Y_train, [30, 2, 1], 2, 0.5)
-    bad = X_train.copy()
-    bad[0, 0] = np.nan
-    with pytest.raises(ValueError, match="NaN or infinite"):
-        forward_prop(bad, params)
-    with pytest.raises(ValueError, match="labels 0 or 1"):
-        cost_function(np.full(Y_train.shape, 0.5), 2 * Y_train)
 
 
 @pytest.mark.parametrize(
@@ -247,94 +228,120 @@ def test_bad_batch_size_or_dtype(kwargs, message):
         train(X_OK, Y_OK, [3, 2, 1], 1, 0.1, **kwargs)
 
 
-# Large batches shared out between threads (nnlib/_threads.py, cost_and_grads).
 
 
-def big_problem(m=4000, dims=(100, 64, 32, 1)):
-    rng = np.random.default_rng(1)
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    return X, Y, list(dims)
+# The training loop, pinned down for both trainers: nnlib.train and nnlib.fast.train.
+
+TRAINERS = [pytest.param(train, id="train"), pytest.param(nnlib.fast.train, id="fast.train")]
+LABEL_BITS = 7  # labels that name their example: column i holds the bits of i
 
 
-def test_threads_only_where_the_work_pays():
-    assert threads_for(426, [30, 8, 1]) == 1          # the tumour data: far too little work
-    assert threads_for(10**6, [2, 1]) == 1            # many examples, still little work each
-
-
-def test_one_thread_without_threadpoolctl(monkeypatch):
-    # BLAS's threads cannot be limited without threadpoolctl, so train keeps to one thread.
-    monkeypatch.setitem(sys.modules, "threadpoolctl", None)
-    assert threads_for(20000, [100, 256, 128, 1]) == 1
-
-
-def test_slices_in_threads_give_the_same_cost_and_gradients():
-    # The average of the slices' averages, weighted by size, is the average over all examples.
-    X, Y, dims = big_problem(m=1001)
-    params = init_params(dims, seed=0)
-    cost, grads = cost_and_grads(X, Y, params)
-    AL, caches = forward_prop(X, params)
-    assert cost == cost_function(AL, Y)
-    reference = backprop(AL, Y, caches)
-    for threads in (2, 3):
-        with ThreadPoolExecutor(threads) as pool:
-            cost_t, grads_t = cost_and_grads(X, Y, params, pool, threads)
-        assert isinstance(cost_t, float)
-        assert cost_t == pytest.approx(cost, rel=1e-13)
-        for name in reference:
-            np.testing.assert_allclose(grads_t[name], reference[name], rtol=1e-10, atol=1e-16)
-            np.testing.assert_array_equal(grads[name], reference[name])
+def labelled_by_index(m):
+    """X (3, m) of noise, and Y (LABEL_BITS, m) whose column i is i written in binary."""
+    X = np.random.default_rng(5).standard_normal((3, m))
+    Y = (np.arange(m) >> np.arange(LABEL_BITS)[:, None]) & 1
+    return X, Y.astype(float)
 
 
 @pytest.fixture
-def two_threads(monkeypatch):
-    """Make train use two threads on big_problem(), as it would on a larger one."""
-    pytest.importorskip("threadpoolctl")
-    monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1000)
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(2, user_api="blas"):
-        yield
-
-
-def test_threaded_training_is_deterministic_and_matches_one_thread(two_threads):
-    X, Y, dims = big_problem()
-    assert threads_for(X.shape[1], dims) == 2
-    p1, h1 = train(X, Y, dims, 5, 0.5)
-    p2, h2 = train(X, Y, dims, 5, 0.5)
-    assert h1 == h2
-    for name in p1:
-        np.testing.assert_array_equal(p1[name], p2[name])
-    nnlib._threads.MIN_WORK_PER_THREAD = 1 << 60      # the same run in one thread
-    p0, h0 = train(X, Y, dims, 5, 0.5)
-    np.testing.assert_allclose(h1, h0, rtol=1e-12)
-    for name in p0:
-        np.testing.assert_allclose(p1[name], p0[name], rtol=1e-9, atol=1e-15)
-    nnlib._threads.MIN_WORK_PER_THREAD = 1000
-    p32, _ = train(X, Y, dims, 3, 0.5, dtype=np.float32)   # float32 stays float32 through the slices
-    assert all(p.dtype == np.float32 for p in p32.values())
-
-
-def blas_thread_limits():
-    from threadpoolctl import threadpool_info
-
-    return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
-
-
-def test_blas_is_limited_while_training_and_restored_after(two_threads, monkeypatch):
+def batches_seen(monkeypatch):
+    """Record, for each call of cost_function inside a trainer, the examples and the cost."""
     seen = []
-    train_module = sys.modules["nnlib.train"]
-    real = train_module.cost_and_grads
 
-    def spy(*args, **kwargs):
-        seen.append(blas_thread_limits())
-        return real(*args, **kwargs)
+    def spy(AL, Y):
+        cost = cost_function(AL, Y)
+        examples = (Y * (1 << np.arange(LABEL_BITS))[:, None]).sum(axis=0).astype(int)
+        seen.append((examples.tolist(), cost))
+        return cost
 
-    monkeypatch.setattr(train_module, "cost_and_grads", spy)
-    X, Y, dims = big_problem()
-    train(X, Y, dims, 2, 0.5)
-    assert len(seen) == 2 * 3 and all(limits == {1} for limits in seen)  # 2 epochs, 2 slices each
-    assert blas_thread_limits() == {2}
+    monkeypatch.setattr(sys.modules["nnlib.train"], "cost_function", spy)  # the module, not the function
+    monkeypatch.setattr(nnlib.fast, "cost_function", spy)
+    return seen
+
+
+def epochs_of(seen, n_batches):
+    """Cut the recorded calls into epochs of n_batches calls each."""
+    assert len(seen) % n_batches == 0
+    return [seen[i:i + n_batches] for i in range(0, len(seen), n_batches)]
+
+
+@pytest.mark.parametrize("trainer", TRAINERS)
+@pytest.mark.parametrize("m, batch_size", [(103, 10), (100, 10), (103, 51), (103, 102), (7, 1)])
+def test_every_example_once_per_epoch_in_near_equal_batches(trainer, batches_seen, m, batch_size):
+    # ceil(m / batch_size) batches, none larger than batch_size, sizes within one of each other.
+    X, Y = labelled_by_index(m)
+    n_batches = -(-m // batch_size)
+    trainer(X, Y, [3, 4, LABEL_BITS], epochs=3, lr=0.1, batch_size=batch_size)
+    assert len(batches_seen) == 3 * n_batches
+    for epoch in epochs_of(batches_seen, n_batches):
+        sizes = [len(examples) for examples, _ in epoch]
+        assert max(sizes) <= batch_size and max(sizes) - min(sizes) <= 1, sizes
+        used = sorted(i for examples, _ in epoch for i in examples)
+        assert used == list(range(m))  # each example exactly once: none dropped, none twice
+
+
+@pytest.mark.parametrize("trainer", TRAINERS)
+def test_full_batch_takes_all_examples_in_order(trainer, batches_seen):
+    X, Y = labelled_by_index(50)
+    trainer(X, Y, [3, 4, LABEL_BITS], epochs=2, lr=0.1)
+    assert [examples for examples, _ in batches_seen] == [list(range(50))] * 2
+
+
+def orders(trainer, seen, seed, epochs=4, m=60, batch_size=8):
+    """The order in which the examples came, epoch by epoch."""
+    X, Y = labelled_by_index(m)
+    seen.clear()
+    trainer(X, Y, [3, 4, LABEL_BITS], epochs=epochs, lr=0.1, seed=seed, batch_size=batch_size)
+    n_batches = -(-m // batch_size)
+    return [sum((examples for examples, _ in epoch), []) for epoch in epochs_of(seen, n_batches)]
+
+
+@pytest.mark.parametrize("trainer", TRAINERS)
+def test_order_is_reshuffled_every_epoch_and_follows_the_seed(trainer, batches_seen):
+    first = orders(trainer, batches_seen, seed=3)
+    # A fresh order each epoch: no two of the four epochs alike (60! orders make a tie
+    # by chance impossible in practice, so this cannot fail for a shuffling trainer).
+    assert len({tuple(order) for order in first}) == len(first)
+    assert orders(trainer, batches_seen, seed=3) == first  # the same seed, the same orders
+    assert orders(trainer, batches_seen, seed=4) != first  # another seed, other orders
+
+
+@pytest.mark.parametrize("trainer", TRAINERS)
+@pytest.mark.parametrize("batch_size", [None, 10])
+def test_epoch_cost_is_the_mean_of_its_batch_costs(trainer, batches_seen, batch_size):
+    m = 103
+    X, Y = labelled_by_index(m)
+    n_batches = 1 if batch_size is None else -(-m // batch_size)
+    _, history = trainer(X, Y, [3, 4, LABEL_BITS], epochs=3, lr=0.5, batch_size=batch_size)
+    for cost, epoch in zip(history, epochs_of(batches_seen, n_batches), strict=True):
+        costs = [c for _, c in epoch]
+        # A mean of n_batches positive numbers, summed in any order: within n eps of it.
+        assert cost == pytest.approx(np.mean(costs), rel=n_batches * np.finfo(float).eps)
+        assert n_batches == 1 or cost < 0.9 * sum(costs)  # a mean, not a sum
+
+
+# The three inputs that once went unchecked by the tests: each gets a clear ValueError.
+
+
+def test_cost_of_no_examples_is_refused():
+    with pytest.raises(ValueError, match=r"A has no examples \(shape \(1, 0\)\)"):
+        cost_function(np.zeros((1, 0)), np.zeros((1, 0)))
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 0.0, 1.0, -0.5, 1.5])
+def test_predict_refuses_thresholds_that_decide_nothing(threshold):
+    # At 0 every example is labelled 1, at 1 (nearly) every one 0.
+    params = {"W1": np.array([[1.0, 1.0]]), "b1": np.array([[0.0]])}
+    with pytest.raises(ValueError, match=rf"threshold must lie strictly between 0 and 1; got {threshold}"):
+        predict(np.zeros((2, 5)), params, threshold=threshold)
+
+
+def test_accuracy_refuses_probabilities_for_labels():
+    probabilities = np.array([[0.2, 0.9, 0.6]])
+    with pytest.raises(ValueError, match=r"Y_hat must hold labels 0 or 1.*probabilities AL instead of predict"):
+        accuracy(probabilities, np.array([[0, 1, 1]]))
+    with pytest.raises(ValueError, match=r"^Y must hold labels 0 or 1"):
+        accuracy(np.array([[0, 1, 1]]), probabilities)
 
 
 def test_training_is_stable_under_rounding(cancer):

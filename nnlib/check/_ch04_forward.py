@@ -42,7 +42,8 @@ def forward_prop(my_forward_prop) -> None:
     ------
     CheckFailed
         If the result differs. For AL it names these mistakes: a transposed
-        W; forgetting the bias; sigmoid only on the last layer; examples in
+        W; forgetting the bias; sigmoid only on the last layer; no sigmoid
+        on the last layer; examples in
         rows; stopping one layer early; returning AL alone. For the caches:
         caches in the wrong order (within a cache, or the list reversed); a
         flat cache (A_prev, W, b, Z); an activation cache that holds A, not
@@ -183,6 +184,15 @@ def _AL_sigmoid_only_last(X, params):
     return A
 
 
+def _AL_no_sigmoid_last(X, params):
+    L = len(params) // 2
+    A = X
+    for l in range(1, L + 1):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]
+        A = Z if l == L else nnlib_sigmoid(Z)[0]
+    return A
+
+
 def _AL_examples_in_rows(X, params):
     A = X.T  # (m, n_x)
     for l in range(1, len(params) // 2 + 1):
@@ -203,6 +213,8 @@ _AL_MISTAKES = [
     ("forgetting the bias", "Add b[l] to W[l] A[l-1]: Z = W @ A_prev + b.", _AL_without_bias),
     ("sigmoid only on the last layer", "Every layer applies the sigmoid, hidden layers too: "
      "A = sigmoid(Z) in every pass of the loop.", _AL_sigmoid_only_last),
+    ("leaving the sigmoid off the last layer", "The output layer is a sigmoid layer too: "
+     "AL = sigmoid(Z[L]), a probability between 0 and 1, not Z[L] itself.", _AL_no_sigmoid_last),
     ("putting the examples in rows", "X is (n_x, m), one example per column; Z = W @ A_prev + b "
      "keeps that layout, and AL comes out as (n_L, m).", _AL_examples_in_rows),
     ("stopping one layer early", "The loop must run for l = 1, ..., L, that is "

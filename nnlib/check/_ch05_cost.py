@@ -33,7 +33,8 @@ def cost_function(fn) -> None:
     CheckFailed
         Naming, where it recognises one: a missing minus sign; a sum instead
         of a mean (missing 1/m); log10 or log2 instead of the natural log;
-        swapped y and 1 - y terms; a missing (1 - y) term; a 1x1 or
+        swapped y and 1 - y terms; log(1 - a) written as 1 - log(a); a
+        missing (1 - y) term; a 1x1 or
         1-element array instead of a float; no protection at predictions of
         exactly 0 or 1 (infinity or NaN); clipping with an epsilon other
         than machine epsilon.
@@ -189,6 +190,12 @@ def _cost_mistakes(A, Y) -> list[Mistake]:
             "An example labelled 1 should cost -log(a), one labelled 0 "
             "-log(1 - a): write Y * log(A) + (1 - Y) * log(1 - A).",
             _cost_with_swapped_terms(A, Y),
+        ),
+        Mistake(
+            "writing log(1 - a) as 1 - log(a)",
+            "The second term takes the log of 1 - A: np.log(1 - A), not "
+            "1 - np.log(A).",
+            float(-np.mean(Y * np.log(A) + (1 - Y) * (1 - np.log(A)))),
         ),
         Mistake(
             "leaving out the (1 - y) log(1 - a) term",

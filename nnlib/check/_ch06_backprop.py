@@ -48,7 +48,7 @@ def one_layer_backward(fn) -> None:
         without its (1 - A) factor; an extra 1/m in dA_prev; dW or dA_prev
         transposed; the three results in the wrong order; caches unpacked in
         the wrong order (found by re-running with the cache rearranged);
-        sigmoid overflow.
+        the sigmoid's slope left out (dZ = dA); sigmoid overflow.
     """
     what = "my_one_layer_backward(dA, cache)"
     rng = np.random.default_rng(6)
@@ -191,6 +191,13 @@ def _layer_mistakes(dA, cache) -> list[Mistake]:
             _backward_slope_from_Z(dA, cache),
         ),
         Mistake(
+            "leaving out the sigmoid's slope (dZ = dA)",
+            "dA is the gradient with respect to the layer's output A, and A = "
+            "sigmoid(Z): by the chain rule dZ = dA * sigma'(Z), that is "
+            "dZ = dA * A * (1 - A) with A = sigmoid(Z), before the linear step.",
+            nnlib.linear_backward(dA, cache[0]),
+        ),
+        Mistake(
             "a sigmoid slope of A instead of A * (1 - A)",
             "The sigmoid's derivative is sigma(z) (1 - sigma(z)): dZ = dA * A * (1 - A).",
             _backward_slope_without_1_minus_A(dA, cache),
@@ -297,8 +304,8 @@ def backprop(fn) -> None:
         Naming, where it recognises one: gradients stored under the wrong
         layer's key (the tutorial's keys, or keys shifted by one layer); the
         output gradient dAL with its sign flipped; a missing 1/m (everywhere,
-        or only in the last layer); the sigmoid's slope applied twice at the
-        output; extra keys such as dA<l>; dividing by AL (1 - AL), which
+        or only in the last layer); the sigmoid's slope left out of the
+        hidden layers; the sigmoid's slope applied twice at the output; extra keys such as dA<l>; dividing by AL (1 - AL), which
         fails when a prediction is exactly 0 or 1.
     """
     what = "my_backprop(AL, Y, caches)"
@@ -413,6 +420,14 @@ def _backprop_mistakes(AL, Y, caches) -> list[Mistake]:
             _backprop_without_1_over_m(AL, Y, caches, last_layer_only=True),
         ),
         Mistake(
+            "leaving out the sigmoid's slope in the hidden layers",
+            "Only the output layer starts from a dZ (AL - Y, the slope folded "
+            "in). Every hidden layer receives dA and must go through its "
+            "sigmoid first, dZ = dA * A * (1 - A): use one_layer_backward "
+            "there, not linear_backward.",
+            _backprop_linear_all_the_way(AL, Y, caches),
+        ),
+        Mistake(
             "applying the sigmoid's slope twice at the output",
             "AL - Y is already dZ[L]: the sigmoid's slope is folded in. Pass "
             "it to the linear step (nnlib's linear_backward), not through "
@@ -480,4 +495,14 @@ def _backprop_slope_twice(AL, Y, caches):
     dA, grads[f"dW{L}"], grads[f"db{L}"] = nnlib.one_layer_backward(AL - Y, caches[L - 1])
     for l in range(L - 1, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
+    return grads
+
+
+def _backprop_linear_all_the_way(AL, Y, caches):
+    # The hidden layers' dA passed to the linear step as though it were dZ.
+    L = len(caches)
+    grads = {}
+    dA = AL - Y
+    for l in range(L, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.linear_backward(dA, caches[l - 1][0])
     return grads

@@ -1,0 +1,275 @@
+"""The training of ``nnlib.train``, made fast: the course's speed engine.
+
+``nnlib.fast.train`` takes the same arguments, checks them the same way,
+starts from the same weights, takes the same mini-batches in the same order
+and returns the same things as ``nnlib.train``. Only the way the arithmetic
+is laid out differs; the appendix "How fast is from scratch?" goes through it
+step by step and measures each one:
+
+1. Buffers made once. Every array a step needs (each layer's activations,
+   the gradients travelling back, the gradients of the parameters) is made
+   before the first epoch, one set per batch size, and written into again
+   every step through numpy's ``out=`` arguments, so no step allocates.
+2. No recomputation, no unneeded product. The backward pass takes the
+   sigmoid's slope A (1 - A) from the activations the forward pass kept,
+   instead of computing the sigmoid of Z again, so Z itself is never kept:
+   the sigmoid is applied in place. And it stops before dA[0], the gradient
+   with respect to X, which no parameter needs.
+3. Blocks. The sigmoid and the slope are computed a block of 32768 entries
+   at a time (``nnlib/_blocks.py``), so that the half-dozen operations on
+   each entry run inside the processor's cache.
+4. Threads. A large batch is cut into slices of examples, one per core, each
+   slice taken forwards and backwards in a thread of its own with BLAS kept
+   to one core per thread (``nnlib/_threads.py``); the slices' gradients are
+   summed and the slices' costs averaged, each weighted by its share of the
+   examples.
+5. Checks once. The data are checked before the first epoch, not in every
+   step.
+
+Every entry goes through the same operations as in ``nnlib.train``, in the
+same order, so in one thread the two round alike; in several threads the sums
+over examples are taken in another order, and the results agree up to
+rounding in the last digits (tests/test_fast.py holds them to it).
+"""
+
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from nnlib._blocks import blockwise
+from nnlib._checks import check_params, check_training, check_X, check_Y
+from nnlib._threads import blas_on_one_core, threads_for
+from nnlib.cost import cost_function
+from nnlib.params import init_params
+
+__all__ = ["train", "cost_and_grads"]
+
+
+def train(
+    X: np.ndarray,
+    Y: np.ndarray,
+    layer_dims: list[int],
+    epochs: int,
+    lr: float,
+    seed: int | None = 3,
+    batch_size: int | None = None,
+    dtype=np.float64,
+) -> tuple[dict[str, np.ndarray], list[float]]:
+    """Fit a sigmoid network by gradient descent, as ``nnlib.train`` does, but faster.
+
+    Parameters and returns are those of ``nnlib.train``: X of shape
+    (n_x, m), Y of shape (n_L, m), and back the trained ``W1, b1, ..., WL,
+    bL`` with one cost per epoch.
+    """
+    return _train(X, Y, layer_dims, epochs, lr, seed, batch_size, dtype)
+
+
+def _train(
+    X, Y, layer_dims, epochs, lr, seed=3, batch_size=None, dtype=np.float64,
+    *, buffers_once: bool = True, blocks: bool = True, threads: int | None = None,
+):
+    """``train``, with the engine's steps switched on or off (for the speed appendix).
+
+    buffers_once=False makes every step's buffers afresh; blocks=False runs
+    the elementwise work on whole arrays; threads=1 keeps to one thread (None:
+    as many as pay, see nnlib/_threads.py). All on is ``train``.
+    """
+    dims, X, Y, epochs, lr, batch_size, dtype = check_training(
+        X, Y, layer_dims, epochs, lr, batch_size, dtype
+    )
+    m = X.shape[1]
+    params = {name: p.astype(dtype) for name, p in init_params(dims, seed).items()}
+    shuffle = np.random.default_rng(seed)
+    n_batches = -(-m // batch_size)  # ceil(m / batch_size)
+    if threads is None:
+        threads = threads_for(-(-m // n_batches), dims)
+    elementwise = blockwise if blocks else _whole
+    steps = {}  # one _Step, with its buffers, per batch size (at most two sizes)
+    cost_history = []
+    with blas_on_one_core(threads), _pool(threads) as pool:
+        for _ in range(epochs):
+            if n_batches == 1:
+                batches = [None]  # all m examples, in their order
+            else:
+                batches = np.array_split(shuffle.permutation(m), n_batches)
+            costs = []
+            for batch in batches:
+                size = m if batch is None else len(batch)
+                if size not in steps or not buffers_once:
+                    steps[size] = _Step(dims, size, dtype, threads, elementwise)
+                costs.append(steps[size].run(X, Y, batch, params, lr, pool))
+            cost_history.append(sum(costs) / n_batches)
+    return params, cost_history
+
+
+def cost_and_grads(
+    X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], threads: int = 1
+) -> tuple[float, dict[str, np.ndarray]]:
+    """The cost and the gradients of one full-batch step, as ``train`` computes them.
+
+    For checking the engine (the tests compare these gradients with central
+    differences of the cost): ``threads`` slices of the examples, each in a
+    thread of its own when there are several.
+
+    Returns
+    -------
+    cost : float
+    grads : dict of str to ndarray
+        ``dW1, db1, ..., dWL, dbL``, as ``nnlib.backprop`` returns them.
+    """
+    L = check_params(params)
+    dims = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    dtype = params["W1"].dtype
+    X = check_X(X, dims[0]).astype(dtype, copy=False)
+    Y = check_Y(Y, (dims[-1], X.shape[1])).astype(dtype, copy=False)
+    step = _Step(dims, X.shape[1], dtype, threads)
+    W = [None] + [params[f"W{l}"] for l in range(1, L + 1)]
+    b = [None] + [params[f"b{l}"] for l in range(1, L + 1)]
+    with _pool(threads) as pool:
+        cost = step.gradients(X, Y, None, W, b, pool)
+    grads = {}
+    for l in range(1, L + 1):
+        grads[f"dW{l}"], grads[f"db{l}"] = step.dW[l].copy(), step.db[l].copy()
+    return cost, grads
+
+
+def _whole(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Run an elementwise f(*arrays, out) on whole arrays (blockwise's stand-in)."""
+    f(*arrays, out)
+    return out
+
+
+def _pool(threads: int):
+    """A pool of worker threads, or nothing to enter when one thread does the work."""
+    return ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext()
+
+
+class _Step:
+    """One gradient-descent step on batches of one size, with its buffers made once."""
+
+    def __init__(self, dims, size, dtype, threads, elementwise=blockwise):
+        self.L = len(dims) - 1
+        self.m = size
+        ends = [size * i // threads for i in range(threads + 1)]
+        self.slices = [
+            _Slice(dims, start, end, dtype, elementwise)
+            for start, end in zip(ends, ends[1:])
+            if end > start
+        ]
+        # Gradients of the whole step, summed over the slices.
+        shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
+        self.dW = [None] + [np.empty(shape, dtype) for shape in shapes]
+        self.db = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
+
+    def gradients(self, X, Y, batch, W, b, pool) -> float:
+        """Put the gradients on ``batch`` (None: all) into dW, db; return the cost."""
+        if len(self.slices) == 1:
+            costs = [self.slices[0].run(X, Y, batch, W, b)]
+        else:
+            tasks = [pool.submit(part.run, X, Y, batch, W, b) for part in self.slices]
+            costs = [task.result() for task in tasks]
+        for l in range(1, self.L + 1):
+            _sum_into(self.dW[l], [part.dW[l] for part in self.slices])
+            _sum_into(self.db[l], [part.db[l] for part in self.slices])
+            self.dW[l] /= self.m
+            self.db[l] /= self.m
+        if len(self.slices) == 1:
+            return costs[0]
+        shares = [part.size / self.m for part in self.slices]
+        return float(sum(share * cost for share, cost in zip(shares, costs)))
+
+    def run(self, X, Y, batch, params, lr, pool) -> float:
+        """Take one step, updating params in place; return the cost before it."""
+        W = [None] + [params[f"W{l}"] for l in range(1, self.L + 1)]
+        b = [None] + [params[f"b{l}"] for l in range(1, self.L + 1)]
+        cost = self.gradients(X, Y, batch, W, b, pool)
+        for l in range(1, self.L + 1):
+            # W - lr * dW, rounded as nnlib.train rounds it, but in place.
+            self.dW[l] *= lr
+            W[l] -= self.dW[l]
+            self.db[l] *= lr
+            b[l] -= self.db[l]
+        return cost
+
+
+def _sum_into(out: np.ndarray, parts: list[np.ndarray]) -> None:
+    """out = parts[0] + parts[1] + ..., in that order."""
+    np.copyto(out, parts[0])
+    for part in parts[1:]:
+        out += part
+
+
+class _Slice:
+    """Examples start:end of a batch: forward and backward, in buffers of its own."""
+
+    def __init__(self, dims, start, end, dtype, elementwise=blockwise):
+        """Allocate the slice's A, dA and dZ once, for every step it will take."""
+        self.start, self.end, self.size = start, end, end - start
+        self.elementwise = elementwise  # blockwise, or _whole for whole arrays
+        self.L = len(dims) - 1
+        ms = self.size
+        self.dims, self.dtype = dims, dtype
+        self.X = self.Y = None  # made at the first mini-batch; never for a full batch
+        # A[l] for l = 1..L (A[0] is the slice of X); dA[l] for l = 1..L-1; dZ[L].
+        self.A = [None] + [np.empty((n, ms), dtype) for n in dims[1:]]
+        self.dA = [None] + [np.empty((n, ms), dtype) for n in dims[1:-1]]
+        self.dZL = np.empty((dims[-1], ms), dtype)
+        # This slice's share of the gradients: sums over its examples, not yet over m.
+        shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
+        self.dW = [None] + [np.empty(shape, dtype) for shape in shapes]
+        self.db = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
+
+    def run(self, X, Y, batch, W, b) -> float:
+        """Forward and backward over this slice; fill dW and db; return its cost."""
+        if batch is None:
+            if self.start == 0 and self.end == X.shape[1]:
+                X_s, Y_s = X, Y
+            else:  # a view of the columns: no copy
+                X_s, Y_s = X[:, self.start:self.end], Y[:, self.start:self.end]
+        else:
+            part = batch[self.start:self.end]
+            if self.X is None:
+                # In the memory order that X[:, batch] gives nnlib.train, so that BLAS
+                # sees the same layout and rounds the same way.
+                self.X = np.empty((self.dims[0], self.size), self.dtype, order="F")
+                self.Y = np.empty((self.dims[-1], self.size), self.dtype, order="F")
+            # mode="clip" spares numpy a temporary copy; the indices are all in range.
+            X_s = np.take(X, part, axis=1, out=self.X, mode="clip")
+            Y_s = np.take(Y, part, axis=1, out=self.Y, mode="clip")
+        A = self.A
+        A_prev = X_s
+        for l in range(1, self.L + 1):
+            np.matmul(W[l], A_prev, out=A[l])
+            A[l] += b[l]
+            self.elementwise(_sigmoid_in_place, A[l], out=A[l])
+            A_prev = A[l]
+        cost = cost_function(A[self.L], Y_s)
+        dZ = np.subtract(A[self.L], Y_s, out=self.dZL)  # dZ[L] = AL - Y
+        for l in range(self.L, 0, -1):
+            A_prev = X_s if l == 1 else A[l - 1]
+            np.matmul(dZ, A_prev.T, out=self.dW[l])
+            np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
+            if l > 1:
+                dA = np.matmul(W[l].T, dZ, out=self.dA[l - 1])
+                dZ = self.elementwise(_times_sigmoid_slope, dA, A_prev, out=dA)
+        return cost
+
+
+def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
+    """A = sigmoid(Z), in place if A is Z: where(Z >= 0, 1, E) / (1 + E), E = e^-|Z|."""
+    E = np.abs(Z)
+    np.negative(E, out=E)
+    np.exp(E, out=E)
+    # The numerator, 1 where Z >= 0 and E where Z < 0, is the larger of sign(Z)
+    # and E (as E <= 1): the same number as np.where's, without a branch per entry.
+    np.sign(Z, out=A)
+    np.maximum(A, E, out=A)
+    E += 1
+    A /= E
+
+
+def _times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
+    """Write dZ = dA * A * (1 - A) into out (out may be dA), with A = sigmoid(Z)."""
+    np.multiply(dA, A, out=out)
+    out *= 1 - A

@@ -326,7 +326,21 @@ def grading_nnlib(chapter: str) -> Path:
             whose = "" if gone == name else f" (which nnlib's {name} uses)"
             _replace_body(path, gone, f"nnlib's own {gone}{whose} is not available while your work is graded: "
                                       f"my_{name} has to compute its answer itself ({exercise})")
+    # nnlib.fast computes the same steps again, for speed: it goes too, whole.
+    taken_over = sorted(set(names) & FAST_DOES)
+    if taken_over:
+        mine = ", ".join(f"my_{name}" for name in taken_over)
+        (dest / "fast.py").write_text(
+            '"""nnlib.fast, withheld while work is graded: it does the work of the functions asked for."""\n\n\n'
+            "def __getattr__(name):\n"
+            f"    raise NameError({('nnlib.fast is not available while your work is graded: ' + mine + ' has to compute its answer itself')!r})\n"
+        )
     return dest
+
+
+# The textbook functions whose steps nnlib.fast repeats (its sigmoid, its backward pass, its loop).
+FAST_DOES = {"sigmoid", "sigmoid_backward", "forward_prop", "cost_function", "linear_backward",
+             "one_layer_backward", "backprop", "update_parameters", "train"}
 
 
 def _replace_body(path: Path, function: str, message: str) -> None:

@@ -200,19 +200,24 @@ def test_grading_one_submission_leaves_the_others_entries_alone(build, tmp_path)
 
 
 def test_the_grading_edition_has_no_answer_to_lend(build):
-    # nnlib's sigmoid, and the helper that computes it, are gone from the copy a submission is graded with.
+    # nnlib's sigmoid, and nnlib.fast, which computes it again, are gone from the copy a
+    # submission is graded with.
     out = subprocess.run([sys.executable, "-c", (
         "import inspect\n"
-        "from nnlib.activations import sigmoid_backward, logistic\n"
+        "from nnlib import fast\n"
         "from nnlib.course import reference\n"
-        "for fn in (reference('sigmoid'), logistic, reference('sigmoid_backward')):\n"
+        "for fn in (reference('sigmoid'), reference('sigmoid_backward')):\n"
         "    try:\n"
         "        fn(*[0.0] * len(inspect.signature(fn).parameters))\n"
         "    except NameError as error:\n"
         "        print(error)\n"
+        "try:\n"
+        "    fast._sigmoid_in_place\n"
+        "except NameError as error:\n"
+        "    print(error)\n"
     )], cwd=build / "course" / "grading" / CHAPTER, capture_output=True, text=True, timeout=120).stdout
     assert out.count("is not available while your work is graded") == 3, out
-    assert "nnlib's own logistic (which nnlib's sigmoid uses)" in out
+    assert "nnlib.fast is not available" in out and "my_sigmoid, my_sigmoid_backward" in out
 
 
 def test_every_graded_submission_has_feedback(build, scores):

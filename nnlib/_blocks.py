@@ -44,7 +44,8 @@ def blockwise(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
     if not in_blocks:
         f(*arrays, out)
         return out
-    # reshape(-1) of a C-ordered array is a view: its entries in memory order.
+    # reshape(-1) of a C-ordered array is a view: its entries in memory
+    # order.
     flat_arrays = [a.reshape(-1) for a in (*arrays, out)]
     for start in range(0, first.size, BLOCK_ELEMENTS):
         block = slice(start, start + BLOCK_ELEMENTS)

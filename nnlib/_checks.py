@@ -75,7 +75,8 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
     X = _as_float_array(X, "X")
     if X.ndim != 2:
         raise ValueError(
-            f"X must be a 2-D array of shape (n_x, m), one example per column; "
+            f"X must be a 2-D array of shape (n_x, m), one example per "
+            f"column; "
             f"got shape {X.shape}"
         )
     if n_x is not None and X.shape[0] != n_x:
@@ -89,7 +90,9 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
             f"(features){hint}"
         )
     if X.shape[1] == 0:
-        raise ValueError("X has no examples (0 columns); expected at least one")
+        raise ValueError(
+            "X has no examples (0 columns); expected at least one"
+        )
     if not np.all(np.isfinite(X)):
         bad = int(np.size(X) - np.count_nonzero(np.isfinite(X)))
         raise ValueError(
@@ -107,7 +110,8 @@ def check_Y(Y, shape: tuple[int, int], name: str = "Y") -> np.ndarray:
         if Y.shape == (shape[1],) or Y.shape == (shape[1], shape[0]):
             hint = f" - did you mean {name}.reshape({shape[0]}, -1)?"
         raise ValueError(
-            f"{name} has shape {Y.shape} but expected {shape}: one label per "
+            f"{name} has shape {Y.shape} but expected {shape}: one label "
+            f"per "
             f"column, matching the {shape[1]} examples{hint}"
         )
     if not np.all((Y == 0) | (Y == 1)):

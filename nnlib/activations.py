@@ -19,11 +19,14 @@ def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         Z, kept for the backward pass.
     """
     Z = np.asarray(Z)
-    if Z.dtype != np.float32:  # float32 stays float32 (train's dtype); all else float64
+    # float32 stays float32 (train's dtype); all else becomes float64
+    if Z.dtype != np.float32:
         Z = Z.astype(np.float64, copy=False)
-    # E = exp(-|Z|) lies in (0, 1], so it cannot overflow, whatever the sign of Z.
+    # E = exp(-|Z|) lies in (0, 1], so it cannot overflow, whatever
+    # the sign of Z.
     E = np.exp(-np.abs(Z))
-    # 1 / (1 + exp(-Z)) for Z >= 0; the same number as E / (1 + E) for Z < 0.
+    # 1 / (1 + exp(-Z)) for Z >= 0; the same number as E / (1 + E)
+    # for Z < 0.
     A = np.where(Z >= 0, 1, E) / (1 + E)
     return A, Z
 

@@ -59,7 +59,9 @@ def one_layer_backward(
     return linear_backward(dZ, linear_cache)
 
 
-def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarray]:
+def backprop(
+    AL: np.ndarray, Y: np.ndarray, caches: list
+) -> dict[str, np.ndarray]:
     """Compute the gradient of the cost for every layer, from the last to the first.
 
     At the output, the derivatives of the cross-entropy and of the sigmoid
@@ -87,9 +89,12 @@ def backprop(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict[str, np.ndarra
     Y = check_Y(Y, np.shape(AL))
     L = len(caches)
     grads = {}
-    dZ = AL - Y  # the output layer: the sigmoid's slope is already folded in
+    # the output layer: the sigmoid's slope is already folded in
+    dZ = AL - Y
     linear_cache, _ = caches[L - 1]
     dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache)
     for l in range(L - 1, 0, -1):  # the hidden layers, L - 1 down to 1
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = one_layer_backward(dA, caches[l - 1])
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = one_layer_backward(
+            dA, caches[l - 1]
+        )
     return grads

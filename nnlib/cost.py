@@ -27,7 +27,8 @@ def cost_function(A: np.ndarray, Y: np.ndarray) -> float:
     A = np.asarray(A, dtype=float)
     if A.ndim != 2:
         raise ValueError(
-            f"A must be a 2-D array of predictions of shape (1, m); got shape "
+            f"A must be a 2-D array of predictions of shape (1, m); "
+            f"got shape "
             f"{A.shape}"
         )
     if A.shape[1] == 0:  # the mean over no examples is 0 / 0

@@ -167,7 +167,10 @@ class _Step:
         if len(self.slices) == 1:
             costs = [self.slices[0].run(X, Y, batch, W, b)]
         else:
-            tasks = [pool.submit(part.run, X, Y, batch, W, b) for part in self.slices]
+            tasks = [
+                pool.submit(part.run, X, Y, batch, W, b)
+                for part in self.slices
+            ]
             costs = [task.result() for task in tasks]
         for l in range(1, self.L + 1):
             _sum_into(self.dW[l], [part.dW[l] for part in self.slices])
@@ -210,12 +213,15 @@ class _Slice:
         self.L = len(dims) - 1
         ms = self.size
         self.dims, self.dtype = dims, dtype
-        self.X = self.Y = None  # made at the first mini-batch; never for a full batch
-        # A[l] for l = 1..L (A[0] is the slice of X); dA[l] for l = 1..L-1; dZ[L].
+        # made at the first mini-batch; never for a full batch
+        self.X = self.Y = None
+        # A[l] for l = 1..L (A[0] is the slice of X); dA[l] for
+        # l = 1..L-1; dZ[L].
         self.A = [None] + [np.empty((n, ms), dtype) for n in dims[1:]]
         self.dA = [None] + [np.empty((n, ms), dtype) for n in dims[1:-1]]
         self.dZL = np.empty((dims[-1], ms), dtype)
-        # This slice's share of the gradients: sums over its examples, not yet over m.
+        # This slice's share of the gradients: sums over its examples,
+        # not yet over m.
         shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
         self.dW = [None] + [np.empty(shape, dtype) for shape in shapes]
         self.db = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
@@ -230,11 +236,16 @@ class _Slice:
         else:
             part = batch[self.start:self.end]
             if self.X is None:
-                # In the memory order that X[:, batch] gives nnlib.train, so that BLAS
-                # sees the same layout and rounds the same way.
-                self.X = np.empty((self.dims[0], self.size), self.dtype, order="F")
-                self.Y = np.empty((self.dims[-1], self.size), self.dtype, order="F")
-            # mode="clip" spares numpy a temporary copy; the indices are all in range.
+                # In the memory order that X[:, batch] gives nnlib.train,
+                # so that BLAS sees the same layout and rounds the same way.
+                self.X = np.empty(
+                    (self.dims[0], self.size), self.dtype, order="F"
+                )
+                self.Y = np.empty(
+                    (self.dims[-1], self.size), self.dtype, order="F"
+                )
+            # mode="clip" spares numpy a temporary copy; the indices are
+            # all in range.
             X_s = np.take(X, part, axis=1, out=self.X, mode="clip")
             Y_s = np.take(Y, part, axis=1, out=self.Y, mode="clip")
         A = self.A
@@ -261,8 +272,9 @@ def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
     E = np.abs(Z)
     np.negative(E, out=E)
     np.exp(E, out=E)
-    # The numerator, 1 where Z >= 0 and E where Z < 0, is the larger of sign(Z)
-    # and E (as E <= 1): the same number as np.where's, without a branch per entry.
+    # The numerator, 1 where Z >= 0 and E where Z < 0, is the larger of
+    # sign(Z) and E (as E <= 1): the same number as np.where's, without a
+    # branch per entry.
     np.sign(Z, out=A)
     np.maximum(A, E, out=A)
     E += 1

@@ -31,7 +31,8 @@ def forward_prop(
     caches = []
     for l in range(1, L + 1):
         A_prev, W, b = A, params[f"W{l}"], params[f"b{l}"]
-        Z = W @ A_prev + b  # b of shape (n_l, 1) broadcasts over the m columns
+        # b of shape (n_l, 1) broadcasts over the m columns
+        Z = W @ A_prev + b
         A, activation_cache = sigmoid(Z)
         caches.append(((A_prev, W, b), activation_cache))
     return A, caches

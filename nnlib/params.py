@@ -61,7 +61,8 @@ def init_params(
         scale = check_positive(1.0 if scale is None else scale, "scale")
     elif scale is not None:
         raise ValueError(
-            f"scale applies only to scheme='normal'; scheme={scheme!r} sets "
+            f"scale applies only to scheme='normal'; scheme={scheme!r} "
+            f"sets "
             f"its own scale"
         )
     # A local generator, not np.random.seed: seeding here must not change
@@ -75,7 +76,9 @@ def init_params(
         elif scheme == "zeros":
             W = np.zeros(shape)
         elif scheme == "xavier":
-            W = rng.standard_normal(shape) * np.sqrt(2.0 / (dims[l - 1] + dims[l]))
+            W = rng.standard_normal(shape) * np.sqrt(
+                2.0 / (dims[l - 1] + dims[l])
+            )
         else:
             W = rng.standard_normal(shape) * scale
         params[f"W{l}"] = W

@@ -66,14 +66,18 @@ def train(
     m = X.shape[1]
     params = init_params(dims, seed)
     # The same draw in any dtype, rounded to it.
-    params = {name: p.astype(dtype, copy=False) for name, p in params.items()}
+    params = {
+        name: p.astype(dtype, copy=False) for name, p in params.items()
+    }
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)
     cost_history = []
     for _ in range(epochs):
         if n_batches == 1:
             batches = [slice(None)]  # all m examples, in their order
-        else:  # a fresh order every epoch, cut into batches of nearly equal size
+        else:
+            # a fresh order every epoch, cut into batches of nearly
+            # equal size
             batches = np.array_split(shuffle.permutation(m), n_batches)
         costs = []
         for batch in batches:
@@ -104,9 +108,11 @@ def predict(
     Y_hat : ndarray of int, shape (n_L, m)
     """
     check_params(params)
-    if not 0 < threshold < 1:  # at 0 or 1 every example would get the same label
+    # at 0 or 1 every example would get the same label
+    if not 0 < threshold < 1:
         raise ValueError(
-            f"threshold must lie strictly between 0 and 1; got {threshold!r}"
+            f"threshold must lie strictly between 0 and 1; "
+            f"got {threshold!r}"
         )
     AL, _ = forward_prop(X, params)
     return (AL >= threshold).astype(int)
@@ -129,13 +135,15 @@ def accuracy(Y_hat: np.ndarray, Y: np.ndarray) -> float:
     """
     if np.ndim(Y_hat) != 2:
         raise ValueError(
-            f"Y_hat must be a 2-D array of shape (n_L, m), as predict returns; "
+            f"Y_hat must be a 2-D array of shape (n_L, m), as predict "
+            f"returns; "
             f"got shape {np.shape(Y_hat)}"
         )
     if not np.all((np.asarray(Y_hat) == 0) | (np.asarray(Y_hat) == 1)):
         raise ValueError(
             "Y_hat must hold labels 0 or 1, as predict returns them; found "
-            f"values such as {np.unique(Y_hat)[:3].tolist()} - did you pass the "
+            f"values such as {np.unique(Y_hat)[:3].tolist()} - did you "
+            f"pass the "
             "probabilities AL instead of predict(X, params)?"
         )
     Y_hat = check_Y(Y_hat, np.shape(Y_hat), name="Y_hat")

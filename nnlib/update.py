@@ -33,7 +33,8 @@ def update_parameters(
         grad = grads.get("d" + name)
         if grad is None or np.shape(grad) != value.shape:
             raise ValueError(
-                f"grads['d{name}'] must be an array of shape {value.shape}, "
+                f"grads['d{name}'] must be an array of shape "
+                f"{value.shape}, "
                 f"like params['{name}']; got "
                 f"{'nothing' if grad is None else np.shape(grad)}"
             )

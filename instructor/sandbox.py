@@ -107,6 +107,9 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
     for path in ("/etc/ld.so.cache", "/etc/fonts", "/etc/localtime", "/etc/alternatives"):
         if os.path.exists(path):
             cmd += ["--ro-bind", path, path]
+    # The scratch /tmp first: a Python environment that lives under /tmp (a clone
+    # there, say) is then bound on top of it instead of hidden under it.
+    cmd += ["--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp"]
     made = set()
     for root in python_roots():
         # Folders on the way are made traversable: bubblewrap would make them 0700, root's.
@@ -116,7 +119,6 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
                 cmd += ["--perms", "0755", "--dir", str(parent)]
         cmd += ["--ro-bind", root, root]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/job",
             "--perms", "1777", "--dir", "/job/work", "--ro-bind", str(HERE), "/job/bin"]
     for source, target in extra_binds:

@@ -37,7 +37,16 @@ $(STAMP): requirements.txt $(LOCK) pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt -c $(LOCK)
 	touch $(STAMP)
 
-book: $(STAMP)
+# The build's cache of executed notebooks (_config.yml) notices edits to a
+# notebook, not to nnlib, whose source the chapters show and run: empty it
+# whenever nnlib changes.
+BOOK_CACHE := _build/.jupyter_cache
+NNLIB_FILES := $(shell find nnlib -type f -not -name '*.pyc')
+_build/.cache-matches-nnlib: $(NNLIB_FILES)
+	rm -rf $(BOOK_CACHE)
+	@mkdir -p _build && touch $@
+
+book: $(STAMP) _build/.cache-matches-nnlib
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 

@@ -12,20 +12,26 @@ def linear_backward(
     """Carry dZ back through Z = W A_prev + b: dW, db and dA_prev.
 
     dW = (1/m) dZ A_prev^T, db = (1/m) sum of dZ over examples,
-    dA_prev = W^T dZ.
+    dA_prev = W^T dZ. The columns of dZ are per example, so the 1/m that
+    averages over the examples is applied here, once, in dW and db; dA_prev
+    stays per example.
 
     Parameters
     ----------
     dZ : ndarray of shape (n_l, m)
-        Gradient of the cost with respect to Z[l], per example.
+        Column i holds dL(i)/dZ[l], the derivative of example i's own loss
+        L(i), so dZ = m dJ/dZ[l] for the cost J = (1/m) sum of the L(i).
     linear_cache : tuple
         ``(A_prev, W, b)`` as stored by ``forward_prop``.
 
     Returns
     -------
     dA_prev : ndarray of shape (n_{l-1}, m)
+        Column i holds dL(i)/dA[l-1]: no 1/m.
     dW : ndarray of shape (n_l, n_{l-1})
+        dJ/dW[l], the average over the examples.
     db : ndarray of shape (n_l, 1)
+        dJ/db[l], the average over the examples.
     """
     A_prev, W, b = linear_cache
     m = A_prev.shape[1]
@@ -40,19 +46,27 @@ def one_layer_backward(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backpropagate through one sigmoid layer: dZ = dA * A * (1 - A), then linear.
 
+    Gradients with respect to A and Z are kept per example: column i of dA
+    holds dL(i)/dA[l], the derivative of example i's own loss L(i), so
+    dA = m dJ/dA[l] for the cost J = (1/m) sum of the L(i). The 1/m is
+    applied once, in dW and db.
+
     Parameters
     ----------
     dA : ndarray of shape (n_l, m)
-        Gradient of the cost with respect to this layer's output A[l].
+        Column i holds dL(i)/dA[l], for this layer's output A[l].
     cache : tuple
         ``((A_prev, W, b), Z)`` for this layer, from ``forward_prop``.
 
     Returns
     -------
     dA_prev : ndarray of shape (n_{l-1}, m)
-        Gradient with respect to the previous layer's output.
+        Column i holds dL(i)/dA[l-1], for the previous layer's output;
+        no 1/m.
     dW : ndarray of shape (n_l, n_{l-1})
+        dJ/dW[l], averaged over the examples.
     db : ndarray of shape (n_l, 1)
+        dJ/db[l], averaged over the examples.
     """
     linear_cache, activation_cache = cache
     dZ = sigmoid_backward(dA, activation_cache)
@@ -69,7 +83,9 @@ def backprop(
     dA[L] = -(Y / AL - (1 - Y) / (1 - AL)) and then multiplying by
     AL (1 - AL), gives the same numbers without dividing by zero when a
     prediction reaches exactly 0 or 1. From there, ``linear_backward`` takes
-    the output layer and ``one_layer_backward`` each layer below it.
+    the output layer and ``one_layer_backward`` each layer below it. dZ and
+    dA are per example (column i holds example i's own derivative); only dW
+    and db carry the 1/m of the average J.
 
     Parameters
     ----------

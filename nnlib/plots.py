@@ -11,7 +11,11 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 from nnlib._checks import check_layer_dims
+from nnlib.activations import sigmoid_backward
+from nnlib.backward import linear_backward
+from nnlib.cost import cost_function
 from nnlib.forward import forward_prop
+from nnlib.update import update_parameters
 
 
 def _opaque_background(ax):
@@ -269,5 +273,218 @@ def plot_gradient_sizes(grads: dict[str, np.ndarray], ax=None, label: str | None
     ax.set_title("Size of each layer's weight gradient")
     if label is not None:
         ax.legend()
+    _opaque_background(ax)
+    return ax
+
+
+def backward_values(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray) -> dict:
+    """Run forward propagation and backpropagation, keeping every intermediate array.
+
+    The backward steps are ``backprop``'s (dZ[L] = AL - Y, then
+    ``linear_backward`` and, below the output, ``sigmoid_backward``), but
+    nothing is dropped: dZ and dA of every layer are kept, down to dA0, the
+    gradient with respect to the input X, which ``backprop`` does not return.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        ``W1, b1, ..., WL, bL``.
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (1, m)
+
+    Returns
+    -------
+    values : dict of str to ndarray or float
+        ``"A0"`` (X), ``"Z<l>"``, ``"A<l>"``, ``"dZ<l>"``, ``"dW<l>"``,
+        ``"db<l>"`` for l = 1, ..., L, ``"dA<l>"`` for l = 0, ..., L - 1, and
+        ``"cost"``. dZ and dA are per example, as in ``backprop``.
+    """
+    AL, caches = forward_prop(X, params)
+    L = len(caches)
+    values = {"A0": caches[0][0][0], "cost": cost_function(AL, Y)}
+    for l, ((_, W, b), Z) in enumerate(caches, start=1):
+        values[f"Z{l}"] = Z
+        values[f"A{l}"] = caches[l][0][0] if l < L else AL
+    dZ = AL - np.asarray(Y, dtype=float)
+    for l in range(L, 0, -1):
+        linear_cache, Z = caches[l - 1]
+        if l < L:
+            dZ = sigmoid_backward(values[f"dA{l}"], Z)
+        values[f"dZ{l}"] = dZ
+        values[f"dA{l - 1}"], values[f"dW{l}"], values[f"db{l}"] = linear_backward(
+            dZ, linear_cache
+        )
+    return values
+
+
+def draw_backprop_graph(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, ax=None):
+    """Draw a small network's graph for one example: forward values, and gradients flowing back.
+
+    Each unit is a circle with its forward values above it (x for an input;
+    z and a for a sigmoid unit) and its backward values below (da and dz);
+    each weight's edge carries w and dw. The cost L and the label y sit at the
+    right. Every number comes from ``backward_values``.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        A network of at most 4 units per layer.
+    X : ndarray of shape (n_x, 1)
+        A single example.
+    Y : ndarray of shape (1, 1)
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 1:
+        raise ValueError(f"X must hold a single example, shape (n_x, 1); got shape {X.shape}")
+    values = backward_values(params, X, Y)
+    L = sum(1 for name in values if name.startswith("dW"))
+    dims = [values[f"A{l}"].shape[0] for l in range(L + 1)]
+    if max(dims) > 4:
+        raise ValueError(f"the graph is drawn for at most 4 units per layer; got layer sizes {dims}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.6 * (L + 1) + 1.5, 4.8))
+    gap = 2.0  # between layers, in data units
+    heights = [np.linspace(1, -1, n) if n > 1 else np.zeros(1) for n in dims]
+    forward, backward = "C0", "C3"
+    small = {"fontsize": 7.5, "ha": "center"}
+    box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}
+    for l in range(1, L + 1):
+        W, dW = params[f"W{l}"], values[f"dW{l}"]
+        for k, y1 in enumerate(heights[l]):
+            for j, y0 in enumerate(heights[l - 1]):
+                x0, x1 = gap * (l - 1), gap * l
+                ax.annotate("", (x1 - 0.14, y1), (x0 + 0.14, y0),
+                            arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.8}, zorder=1)
+                t = 0.62  # labels near the target unit, where the edges have spread apart
+                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0),
+                        f"w = {W[k, j]:.2f}\n", color=forward, va="center", bbox=box, zorder=3,
+                        **small)
+                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0),
+                        f"\ndw = {dW[k, j]:.3f}", color=backward, va="center", zorder=4, **small)
+    for l, ys in enumerate(heights):
+        x = gap * l
+        ax.scatter(np.full(len(ys), x), ys, s=300, color="C1" if l else "0.85", edgecolor="k",
+                   zorder=2)
+        for i, y in enumerate(ys):
+            if l == 0:
+                above = f"x{i + 1} = {values['A0'][i, 0]:.2f}"
+                below = f"da = {values['dA0'][i, 0]:.3f}"
+            else:
+                above = f"z = {values[f'Z{l}'][i, 0]:.3f}\na = {values[f'A{l}'][i, 0]:.3f}"
+                below = (f"dz = a - y = {values[f'dZ{l}'][i, 0]:.3f}" if l == L else
+                         f"da = {values[f'dA{l}'][i, 0]:.3f}\ndz = {values[f'dZ{l}'][i, 0]:.3f}")
+            ax.text(x, y + 0.17, above, color=forward, va="bottom", **small)
+            ax.text(x, y - 0.17, below, color=backward, va="top", **small)
+    x_cost = gap * (L + 0.75)
+    y_out = heights[L][0]
+    ax.annotate("", (x_cost - 0.25, y_out), (gap * L + 0.14, y_out),
+                arrowprops={"arrowstyle": "->", "color": "0.6", "lw": 0.8})
+    ax.scatter([x_cost], [y_out], s=300, marker="s", color="0.85", edgecolor="k", zorder=2)
+    label = float(np.ravel(Y)[0])
+    ax.text(x_cost, y_out + 0.17, f"L = {values['cost']:.3f}\ny = {label:g}", color=forward,
+            va="bottom", **small)
+    ax.set_xticks([gap * l for l in range(L + 1)] + [x_cost])
+    ax.set_xticklabels(["input x\n(layer 0)"] + [f"layer {l}" for l in range(1, L)]
+                       + [f"output\n(layer {L})", "cost"])
+    ax.set_yticks([])
+    ax.set_xlim(-0.7, x_cost + 0.7)
+    ax.set_ylim(-1.75, 1.75)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel("forward pass, left to right: blue, above each unit;\n"
+                  "backward pass, right to left: red, below each unit and on each edge")
+    ax.set_ylabel("the units of each layer")
+    ax.set_title(f"One example through layer_dims = {dims}: forward values and gradients")
+    _opaque_background(ax)
+    return ax
+
+
+def descent_path(
+    curvatures: tuple[float, float], start: tuple[float, float], learning_rate: float, steps: int
+) -> np.ndarray:
+    """Run gradient descent on the bowl J(w) = (1/2) (c1 w1^2 + c2 w2^2), from ``start``.
+
+    Each step is ``update_parameters`` on the weights w = [[w1, w2]] with the
+    gradient dJ/dw = [[c1 w1, c2 w2]].
+
+    Parameters
+    ----------
+    curvatures : pair of float
+        c1 and c2, the bowl's second derivatives along w1 and w2; positive.
+    start : pair of float
+    learning_rate : float
+    steps : int
+
+    Returns
+    -------
+    path : ndarray of shape (steps + 1, 2)
+        The start and every iterate.
+    """
+    c = np.asarray(curvatures, dtype=float).reshape(1, 2)
+    if c.size != 2 or np.any(c <= 0):
+        raise ValueError(f"curvatures must be two positive numbers; got {curvatures!r}")
+    params = {"W": np.asarray(start, dtype=float).reshape(1, 2)}
+    path = [params["W"][0]]
+    for _ in range(steps):
+        params = update_parameters(params, {"dW": c * params["W"]}, learning_rate)
+        path.append(params["W"][0])
+    return np.array(path)
+
+
+def plot_descent_paths(
+    learning_rates: list[float],
+    curvatures: tuple[float, float] = (1.0, 10.0),
+    start: tuple[float, float] = (-4.0, 2.0),
+    steps: int = 20,
+    ax=None,
+):
+    """Draw the paths of gradient descent on a quadratic bowl, one per learning rate.
+
+    The bowl is J(w) = (1/2) (c1 w1^2 + c2 w2^2), drawn as contour lines; each
+    path is ``descent_path`` from ``start``, one marker per step; a path that
+    leaves the frame is drawn up to its first point outside it.
+
+    Parameters
+    ----------
+    learning_rates : list of float
+    curvatures : pair of float, default (1, 10)
+    start : pair of float, default (-4, 2)
+    steps : int, default 20
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4))
+    c1, c2 = curvatures
+    reach = 1.25 * np.abs(np.asarray(start, dtype=float))
+    w1 = np.linspace(-reach[0], reach[0], 200)
+    w2 = np.linspace(-reach[1], reach[1], 200)
+    G1, G2 = np.meshgrid(w1, w2)
+    J = 0.5 * (c1 * G1**2 + c2 * G2**2)
+    J_start = 0.5 * (c1 * start[0] ** 2 + c2 * start[1] ** 2)
+    ax.contour(G1, G2, J, levels=J_start * np.geomspace(0.01, 2, 9), colors="0.7", linewidths=0.7)
+    for colour, lr in zip(("C0", "C2", "C3", "C4", "C1"), learning_rates):
+        path = descent_path(curvatures, start, lr, steps)
+        # A path that leaves the frame is drawn up to its first point outside.
+        outside = np.flatnonzero(np.any(np.abs(path) > reach, axis=1))
+        shown = path[: outside[0] + 1] if outside.size else path
+        ax.plot(shown[:, 0], shown[:, 1], "o-", color=colour, ms=3, lw=1,
+                label=f"learning rate {lr:g}")
+    ax.plot([0], [0], "k*", ms=10, label="minimum")
+    ax.set_xlim(-reach[0], reach[0])
+    ax.set_ylim(-reach[1], reach[1])
+    ax.set_xlabel("weight $w_1$ (gentle direction, curvature %g)" % c1)
+    ax.set_ylabel("weight $w_2$ (steep direction,\ncurvature %g)" % c2)
+    ax.set_title(f"{steps} steps of gradient descent on the bowl "
+                 f"$J = (c_1 w_1^2 + c_2 w_2^2) / 2$")
+    ax.legend(loc="lower right", fontsize=8)
     _opaque_background(ax)
     return ax

@@ -117,3 +117,100 @@ def test_a_style_with_its_own_opaque_background_is_kept():
         for ax in draw_all():
             np.testing.assert_allclose(corner_rgba(ax.figure), [0, 0, 0, 1])
     plt.close("all")
+
+
+def tiny_example():
+    params = {"W1": np.array([[0.5, -0.5], [1.0, 0.25]]), "b1": np.array([[0.0], [-1.0]]),
+              "W2": np.array([[1.5, -1.0]]), "b2": np.array([[0.5]])}
+    return params, np.array([[1.0], [2.0]]), np.array([[1.0]])
+
+
+def test_backward_values_are_backprops_and_keep_every_dA_and_dZ():
+    from nnlib import cost_function, sigmoid
+    from nnlib.plots import backward_values
+
+    X, params, AL, caches = small_network()
+    Y = np.array([[1, 0, 1, 1, 0]])
+    values = backward_values(params, X, Y)
+    grads = backprop(AL, Y, caches)
+    for name, g in grads.items():  # the same operations in the same order: equal
+        np.testing.assert_array_equal(values[name], g)
+    assert values["cost"] == cost_function(AL, Y)
+    # Each step by the textbook formulas, from the output down.
+    np.testing.assert_array_equal(values["dZ3"], AL - Y)
+    for l in (3, 2, 1):
+        np.testing.assert_array_equal(values[f"dA{l - 1}"], params[f"W{l}"].T @ values[f"dZ{l}"])
+    for l in (2, 1):
+        A = sigmoid(values[f"Z{l}"])[0]
+        np.testing.assert_array_equal(values[f"dZ{l}"], values[f"dA{l}"] * A * (1 - A))
+    np.testing.assert_array_equal(values["A0"], X)
+
+
+def test_backprop_graph_shows_each_units_values_and_each_weights_gradient():
+    from nnlib.plots import backward_values, draw_backprop_graph
+
+    params, X, Y = tiny_example()
+    ax = draw_backprop_graph(params, X, Y)
+    values = backward_values(params, X, Y)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for l in (1, 2):
+        for k, j in np.ndindex(params[f"W{l}"].shape):
+            assert f"w = {params[f'W{l}'][k, j]:.2f}" in texts
+            assert f"dw = {values[f'dW{l}'][k, j]:.3f}" in texts
+    for i in range(2):
+        assert f"z = {values['Z1'][i, 0]:.3f}\na = {values['A1'][i, 0]:.3f}" in texts
+        assert f"da = {values['dA1'][i, 0]:.3f}\ndz = {values['dZ1'][i, 0]:.3f}" in texts
+        assert f"da = {values['dA0'][i, 0]:.3f}" in texts  # the inputs' gradient, a sum of two paths
+    assert f"dz = a - y = {values['dZ2'][0, 0]:.3f}" in texts
+    assert f"L = {values['cost']:.3f}" in texts
+    assert "[2, 2, 1]" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    with pytest.raises(ValueError, match="single example"):
+        draw_backprop_graph(params, np.hstack([X, X]), np.array([[1.0, 0.0]]))
+    with pytest.raises(ValueError, match="at most 4 units"):
+        draw_backprop_graph(init_params([5, 1]), np.ones((5, 1)), Y)
+    plt.close("all")
+
+
+def test_descent_path_is_the_closed_form_of_gradient_descent_on_the_bowl():
+    from nnlib.plots import descent_path
+
+    # On J = (c1 w1^2 + c2 w2^2) / 2 each step multiplies w_i by (1 - lr c_i).
+    for lr in (0.02, 0.15, 0.21):
+        path = descent_path((1.0, 10.0), (-4.0, 2.0), lr, steps=20)
+        t = np.arange(21)[:, None]
+        expected = np.array([[-4.0, 2.0]]) * (1 - lr * np.array([[1.0, 10.0]])) ** t
+        # 20 steps of one multiply-add each: a few units in the last place of
+        # the largest iterate (at most 2 * 1.1**20 < 14), far below 1e-12.
+        np.testing.assert_allclose(path, expected, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="positive"):
+        descent_path((1.0, -1.0), (1.0, 1.0), 0.1, 3)
+    with pytest.raises(ValueError, match="learning_rate"):
+        descent_path((1.0, 1.0), (1.0, 1.0), -0.1, 3)
+
+
+def test_descent_paths_are_drawn_from_the_iterates_and_cut_where_they_leave():
+    from nnlib.plots import descent_path, plot_descent_paths
+
+    ax = plot_descent_paths([0.02, 0.15, 0.21], steps=20)
+    lines = [line for line in ax.lines if line.get_label().startswith("learning rate")]
+    assert [line.get_label() for line in lines] == [
+        "learning rate 0.02", "learning rate 0.15", "learning rate 0.21"]
+    for line, lr in zip(lines[:2], (0.02, 0.15)):  # these two stay inside the frame
+        path = descent_path((1.0, 10.0), (-4.0, 2.0), lr, 20)
+        np.testing.assert_array_equal(np.column_stack([line.get_xdata(), line.get_ydata()]), path)
+    # 0.21 > 2 / 10: the steep coordinate grows by 1.1 a step and leaves the frame
+    # (|w2| > 2.5) at step 3, 2 * 1.1**3 = 2.66; the line stops there.
+    diverging = descent_path((1.0, 10.0), (-4.0, 2.0), 0.21, 20)
+    np.testing.assert_array_equal(lines[2].get_ydata(), diverging[:4, 1])
+    assert ax.get_xlabel().startswith("weight") and ax.get_ylabel().startswith("weight")
+    assert "gradient descent" in ax.get_title()
+    plt.close("all")
+
+
+def test_the_new_figures_are_opaque_under_a_transparent_style():
+    from nnlib.plots import draw_backprop_graph, plot_descent_paths
+
+    with plt.rc_context({"figure.facecolor": "none", "axes.facecolor": "none"}):
+        for ax in (draw_backprop_graph(*tiny_example()), plot_descent_paths([0.1])):
+            np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
+    plt.close("all")

@@ -144,4 +144,7 @@ def test_step_errors_draws_each_quotient_and_its_worst_case():
         plot_step_errors(-eps, {"central": central})
     with pytest.raises(ValueError, match="which errors does not have"):
         plot_step_errors(eps, {"central": central}, worst={"one-sided": worst})
+    with plt.rc_context({"figure.facecolor": "none", "axes.facecolor": "none"}):
+        ax = plot_step_errors(eps, {"central": central})
+        np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
     plt.close("all")

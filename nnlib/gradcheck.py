@@ -76,8 +76,10 @@ def gradcheck(
     Returns
     -------
     errors : dict of str to float
-        Relative error for each of ``dW1, db1, ...``. Below about 1e-7 the
-        gradient is right; above about 1e-2 something is wrong.
+        Relative error for each of ``dW1, db1, ...``. As a rule of thumb,
+        below about 1e-7 the gradient is right and above about 1e-2 something
+        is wrong; ``rounding_limits`` gives the exact range that a correct
+        gradient can show.
     """
     AL, caches = forward_prop(X, params)
     grads = backprop_fn(AL, Y, caches)
@@ -108,7 +110,7 @@ def cost_rounding_bound(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndar
       of the terms, and one more rounding for the division by m.
 
     It is a worst case, every rounding taken the same way; the real error is
-    usually about a hundred times smaller.
+    usually far smaller.
 
     Returns
     -------

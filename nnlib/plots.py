@@ -488,3 +488,57 @@ def plot_descent_paths(
     ax.legend(loc="lower right", fontsize=8)
     _opaque_background(ax)
     return ax
+
+
+def plot_step_errors(
+    eps: np.ndarray,
+    errors: dict[str, np.ndarray],
+    worst: dict[str, np.ndarray] | None = None,
+    default_eps: float | None = None,
+    ax=None,
+):
+    """Plot the relative error of difference quotients against the step, on log-log axes.
+
+    Parameters
+    ----------
+    eps : ndarray of shape (k,)
+        The steps, all positive.
+    errors : dict of str to ndarray of shape (k,)
+        For each quotient (``"one-sided"``, ``"central"``, ...), its measured
+        relative error at each step, drawn as a solid line with markers.
+    worst : dict of str to ndarray of shape (k,), optional
+        For some of the same quotients, the worst case at each step, drawn
+        dashed in the same colour; NaN entries are left out.
+    default_eps : float, optional
+        A step to mark with a dotted vertical line.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    eps = np.asarray(eps, dtype=float)
+    if eps.ndim != 1 or not np.all(eps > 0):
+        raise ValueError(f"eps must be a 1-d array of positive steps; got shape {eps.shape}")
+    worst = worst or {}
+    for name, values in list(errors.items()) + list(worst.items()):
+        if np.shape(values) != eps.shape:
+            raise ValueError(f"{name!r} has shape {np.shape(values)} but eps has shape {eps.shape}")
+    unknown = set(worst) - set(errors)
+    if unknown:
+        raise ValueError(f"worst names {sorted(unknown)}, which errors does not have")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4))
+    for i, (name, values) in enumerate(errors.items()):
+        colour = f"C{i}"
+        ax.loglog(eps, values, "o-", ms=3, color=colour, label=f"{name} quotient")
+        if name in worst:
+            ax.loglog(eps, worst[name], "--", lw=1, color=colour, label=f"worst case, {name}")
+    if default_eps is not None:
+        ax.axvline(default_eps, color="0.5", lw=0.8, ls=":", label=f"default step {default_eps:g}")
+    ax.set_xlabel(r"step $\varepsilon$ (no unit)")
+    ax.set_ylabel("relative error of the estimate (no unit)")
+    ax.set_title("Finite-difference error against step size")
+    ax.legend(fontsize=7, loc="lower left")
+    _opaque_background(ax)
+    return ax

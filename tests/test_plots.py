@@ -214,3 +214,34 @@ def test_the_new_figures_are_opaque_under_a_transparent_style():
         for ax in (draw_backprop_graph(*tiny_example()), plot_descent_paths([0.1])):
             np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
     plt.close("all")
+
+
+def test_step_errors_draws_each_quotient_and_its_worst_case():
+    # The lines carry the very values passed, on log-log axes, the worst case dashed.
+    from nnlib.plots import plot_step_errors
+
+    eps = np.logspace(-8, -2, 7)
+    one_sided, central = 3 * eps, eps**2
+    worst = np.where(eps < 1e-3, 10 * one_sided, np.nan)
+    ax = plot_step_errors(eps, {"one-sided": one_sided, "central": central},
+                          worst={"one-sided": worst}, default_eps=1e-6)
+    solid = [line for line in ax.lines if line.get_linestyle() == "-"]
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    np.testing.assert_array_equal(solid[0].get_ydata(), one_sided)
+    np.testing.assert_array_equal(solid[1].get_ydata(), central)
+    np.testing.assert_array_equal(dashed[0].get_ydata(), worst)
+    assert solid[0].get_color() == dashed[0].get_color() != solid[1].get_color()
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.get_xlabel().startswith("step") and "relative error" in ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "central quotient" in labels and "default step 1e-06" in labels
+    with pytest.raises(ValueError, match=r"'central' has shape \(6,\) but eps has shape \(7,\)"):
+        plot_step_errors(eps, {"central": central[1:]})
+    with pytest.raises(ValueError, match="positive"):
+        plot_step_errors(-eps, {"central": central})
+    with pytest.raises(ValueError, match="which errors does not have"):
+        plot_step_errors(eps, {"central": central}, worst={"one-sided": worst})
+    with plt.rc_context({"figure.facecolor": "none", "axes.facecolor": "none"}):
+        ax = plot_step_errors(eps, {"central": central})
+        np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
+    plt.close("all")

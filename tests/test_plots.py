@@ -141,7 +141,8 @@ def test_straight_and_bent_trains_both_networks_on_the_points_given():
     X, Y = make_moons(m=60, seed=1)
     axes, params = plot_straight_and_bent(X, Y, epochs=20)
     assert sorted(params) == ["[2, 1]", "[2, 8, 1]"]
-    assert params["[2, 1]"]["W1"].shape == (1, 2) and params["[2, 8, 1]"]["W1"].shape == (8, 2)
+    assert params["[2, 1]"]["W1"].shape == (1, 2)
+    assert params["[2, 8, 1]"]["W1"].shape == (8, 2)
     assert "straight" in axes[0].get_title() and "bent" in axes[1].get_title()
     assert predict(X, params["[2, 1]"]).shape == (1, 60)
     with pytest.raises(ValueError, match=r"shape \(2, m\)"):

@@ -37,7 +37,10 @@ def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     dA : ndarray of shape (n_l, m)
-        Gradient of the cost with respect to the layer's activations.
+        Gradient with respect to the layer's activations, one column per
+        example: column i holds dL(i)/dA, the derivative of example i's own
+        loss, so dA = m dJ/dA for the cost J = (1/m) sum_i L(i). The 1/m
+        is applied once, where dW and db gather the examples.
     cache : ndarray of shape (n_l, m)
         The Z that ``sigmoid`` returned as its cache.
 

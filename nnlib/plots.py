@@ -542,3 +542,101 @@ def plot_step_errors(
     ax.legend(fontsize=7, loc="lower left")
     _opaque_background(ax)
     return ax
+
+
+def plot_tumour_preview(X: np.ndarray, Y: np.ndarray, ax=None, epochs: int = 2000,
+                        lr: float = 0.5, seed: int = 3):
+    """Train the course's tumour network and plot its predictions on tumours it never saw.
+
+    A preview of what chapter 8 builds: the tumours are split (a quarter
+    held out, ``train_test_split`` with seed 0), standardised with the
+    training quarter's statistics, and a ``[n_x, 8, 1]`` network is trained
+    on the rest with ``train``. The histogram shows the predicted
+    probability of malignancy for every held-out tumour, one colour per
+    true label, with the 0.5 threshold marked.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+        Features, one tumour per column, as ``load_breast_cancer`` returns them.
+    Y : ndarray of shape (1, m)
+        Labels, 1 for malignant and 0 for benign.
+    ax : matplotlib Axes, optional
+    epochs, lr, seed : int, float, int
+        Passed to ``train``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    P : ndarray of shape (1, m_test)
+        The predicted probabilities that the histogram shows.
+    Y_test : ndarray of shape (1, m_test)
+        The held-out tumours' true labels.
+    """
+    # Imported here: the textbook modules never depend on plots, and only
+    # this preview needs the whole training loop.
+    from nnlib.datasets import standardize, train_test_split
+    from nnlib.train import train
+
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_fraction=0.25, seed=0)
+    X_train, X_test = standardize(X_train, X_test)
+    params, _ = train(X_train, Y_train, [X.shape[0], 8, 1], epochs=epochs, lr=lr, seed=seed)
+    P, _ = forward_prop(X_test, params)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    bins = np.linspace(0, 1, 21)
+    for value, name, colour in ((0, "benign", "C0"), (1, "malignant", "C3")):
+        chosen = np.ravel(Y_test) == value
+        ax.hist(np.ravel(P)[chosen], bins=bins, color=colour, alpha=0.7,
+                label=f"{name} ({int(chosen.sum())} tumours)")
+    ax.axvline(0.5, color="k", lw=1, ls="--", label="threshold 0.5")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("predicted probability of malignancy (no unit)")
+    ax.set_ylabel("number of held-out tumours")
+    ax.set_title(f"A trained [{X.shape[0]}, 8, 1] network on tumours it never saw")
+    ax.legend(loc="upper center")
+    _opaque_background(ax)
+    return ax, P, Y_test
+
+
+def plot_straight_and_bent(X: np.ndarray, Y: np.ndarray, epochs: int = 2000,
+                           lr: float = 5.0, seed: int = 3):
+    """Train a network without and one with a hidden layer, and draw both boundaries.
+
+    Left: ``[2, 1]``, a single sigmoid unit (logistic regression), whose
+    boundary is always a straight line. Right: ``[2, 8, 1]``, one hidden
+    layer of 8 sigmoid units, whose boundary can bend. Both are trained with
+    ``train`` on all the points given, with the same settings, and drawn with
+    ``plot_decision_boundary``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (2, m)
+        Points in the plane, one per column (``make_moons``).
+    Y : ndarray of shape (1, m)
+        Their classes, 0 or 1.
+    epochs, lr, seed : int, float, int
+        Passed to ``train``.
+
+    Returns
+    -------
+    axes : ndarray of two matplotlib Axes
+    params : dict of str to dict
+        The trained parameters under ``"[2, 1]"`` and ``"[2, 8, 1]"``.
+    """
+    from nnlib.train import train
+
+    if np.ndim(X) != 2 or np.shape(X)[0] != 2:
+        raise ValueError(f"X must have shape (2, m), one point per column; got {np.shape(X)}")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    params = {}
+    titles = {"[2, 1]": "No hidden layer, [2, 1]: a straight line",
+              "[2, 8, 1]": "One hidden layer, [2, 8, 1]: a bent curve"}
+    for ax, dims in zip(axes, ([2, 1], [2, 8, 1])):
+        name = str(dims)
+        params[name], _ = train(X, Y, dims, epochs=epochs, lr=lr, seed=seed)
+        plot_decision_boundary(params[name], X, Y, ax=ax)
+        ax.set_title(titles[name])
+    fig.suptitle("Decision boundaries on the two moons (black line: probability 0.5)")
+    fig.tight_layout()
+    return axes, params

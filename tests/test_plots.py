@@ -245,3 +245,34 @@ def test_step_errors_draws_each_quotient_and_its_worst_case():
         ax = plot_step_errors(eps, {"central": central})
         np.testing.assert_allclose(corner_rgba(ax.figure), [1, 1, 1, 1])
     plt.close("all")
+
+
+def test_tumour_preview_shows_every_held_out_tumour_once():
+    # The histogram's bars add up to the held-out quarter, split by true label.
+    from nnlib import load_breast_cancer
+    from nnlib.plots import plot_tumour_preview
+
+    X, Y, _ = load_breast_cancer()
+    ax, P, Y_test = plot_tumour_preview(X, Y, epochs=50)
+    assert P.shape == Y_test.shape == (1, 142)
+    counts = [sum(bar.get_height() for bar in container) for container in ax.containers]
+    assert counts == [int((Y_test == 0).sum()), int((Y_test == 1).sum())]
+    assert "probability" in ax.get_xlabel() and "tumours" in ax.get_ylabel()
+    plt.close("all")
+
+
+def test_straight_and_bent_trains_both_networks_on_the_points_given():
+    # Left panel: no hidden layer; right: one of 8 units; both drawn from the trained params.
+    from nnlib import make_moons, predict
+    from nnlib.plots import plot_straight_and_bent
+
+    X, Y = make_moons(m=60, seed=1)
+    axes, params = plot_straight_and_bent(X, Y, epochs=20)
+    assert sorted(params) == ["[2, 1]", "[2, 8, 1]"]
+    assert params["[2, 1]"]["W1"].shape == (1, 2)
+    assert params["[2, 8, 1]"]["W1"].shape == (8, 2)
+    assert "straight" in axes[0].get_title() and "bent" in axes[1].get_title()
+    assert predict(X, params["[2, 1]"]).shape == (1, 60)
+    with pytest.raises(ValueError, match=r"shape \(2, m\)"):
+        plot_straight_and_bent(X.T, Y)
+    plt.close("all")

@@ -143,8 +143,8 @@ def slope_after_five_layers(my_slope_after_five_layers) -> None:
     check_number(my_slope_after_five_layers, expected, mistakes,
                   what="my_slope_after_five_layers", rtol=0.01,
                   hint="Each slope is at most sigma'(0); multiply five of those.")
-    passed(f"at most (1/4)**5 = 1/1024, about {expected:.1e}: five sigmoid layers shrink a "
-           f"gradient by a factor of at least 1024.")
+    passed(f"at most (1/4)**5 = 1/1024, about {expected:.1e}: the five slopes alone shrink a "
+           f"gradient at least 1024-fold; the weight matrices between them may enlarge it again.")
 
 
 # The mistaken versions, each on the checker's inputs.

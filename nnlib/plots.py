@@ -1,5 +1,8 @@
-"""Figures for the book: the network's shape, the arrays of a forward pass, the
-gradients' sizes, the cost curve, a decision boundary.
+"""Figures for the book, drawn from values that nnlib computes: the network's
+shape, a preview of the trained tumour classifier, a straight boundary beside
+a bent one, the arrays of a forward pass, the backward sweep on a small
+network, the gradients' sizes, gradient descent on a bowl, the cost curve, a
+decision boundary, and the errors of difference quotients.
 
 Every figure drawn here gets an opaque background, so that it reads the same on
 the book's light and dark themes (and on a dark notebook front end): black

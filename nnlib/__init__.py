@@ -9,6 +9,8 @@ tutorial the course follows; the code is written afresh and corrected, and
 says the math in plain numpy. ``nnlib.fast.train`` is the same training laid
 out for speed (buffers, blocks, threads), tested equal to ``train``; the
 book's appendix "How fast is from scratch?" builds it step by step.
+``metrics`` (confusion_matrix, precision, recall) and
+``train_with_validation`` serve the training chapter's honest measurements.
 
 Shapes: one example per column, everywhere.
 

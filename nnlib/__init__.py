@@ -9,6 +9,8 @@ tutorial the course follows; the code is written afresh and corrected, and
 says the math in plain numpy. ``nnlib.fast.train`` is the same training laid
 out for speed (buffers, blocks, threads), tested equal to ``train``; the
 book's appendix "How fast is from scratch?" builds it step by step.
+``metrics`` (confusion_matrix, precision, recall) and
+``train_with_validation`` serve the training chapter's honest measurements.
 
 Shapes: one example per column, everywhere.
 
@@ -25,6 +27,7 @@ from nnlib.activations import sigmoid, sigmoid_backward
 from nnlib.backward import backprop, linear_backward, one_layer_backward
 from nnlib.cost import cost_function
 from nnlib.datasets import load_breast_cancer, make_moons, standardize, train_test_split
+from nnlib.datasets import train_val_test_split
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
 from nnlib.gradcheck import (
@@ -36,6 +39,8 @@ from nnlib.gradcheck import (
 )
 from nnlib.params import init_params
 from nnlib.train import accuracy, predict, train
+from nnlib.train import train_with_validation
+from nnlib.metrics import confusion_matrix, precision, recall
 from nnlib.update import update_parameters
 
 __all__ = [
@@ -61,6 +66,11 @@ __all__ = [
     "standardize",
     "train_test_split",
     "show_source",
+    "train_val_test_split",
+    "train_with_validation",
+    "confusion_matrix",
+    "precision",
+    "recall",
 ]
 
 __version__ = "0.1.0"

@@ -73,6 +73,63 @@ def train_test_split(
     return X[:, tr], X[:, test], Y[:, tr], Y[:, test]
 
 
+def train_val_test_split(
+    X: np.ndarray,
+    Y: np.ndarray,
+    val_fraction: float = 0.2,
+    test_fraction: float = 0.25,
+    seed: int = 0,
+) -> tuple[np.ndarray, ...]:
+    """Shuffle the examples (columns) into a training, a validation and a test set.
+
+    The test set is the one ``train_test_split`` holds out with the same
+    ``test_fraction`` and ``seed``; the validation set is cut from what
+    remains, so the training set is the rest. Fit the weights on the
+    training set, make every choice (learning rate, epochs, architecture,
+    initialisation) on the validation set, and measure the test set once,
+    at the end.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_L, m)
+    val_fraction : float, default 0.2
+        Share of the m examples kept for validation.
+    test_fraction : float, default 0.25
+        Share of the m examples kept for testing.
+    seed : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    X_train, X_val, X_test : ndarray of shape (n_x, m_train), (n_x, m_val), (n_x, m_test)
+    Y_train, Y_val, Y_test : ndarray of shape (n_L, m_train), (n_L, m_val), (n_L, m_test)
+    """
+    for name, fraction in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 < fraction < 1:
+            raise ValueError(
+                f"{name} must lie strictly between 0 and 1; got {fraction!r}"
+            )
+    if not val_fraction + test_fraction < 1:
+        raise ValueError(
+            f"val_fraction + test_fraction must be below 1 to leave a "
+            f"training set; got {val_fraction} + {test_fraction}"
+        )
+    # checks X, Y and test_fraction, and holds out the same test set
+    X_rest, X_test, Y_rest, Y_test = train_test_split(X, Y, test_fraction, seed)
+    m, m_test = X_rest.shape[1] + X_test.shape[1], X_test.shape[1]
+    m_val = int(round(m * val_fraction))
+    if not 0 < m_val < m - m_test:
+        raise ValueError(
+            f"val_fraction={val_fraction} of {m} examples leaves an empty "
+            f"training or validation set"
+        )
+    # train_test_split keeps the rest in shuffled order: its first m_val
+    # examples are the validation set
+    return (X_rest[:, m_val:], X_rest[:, :m_val], X_test,
+            Y_rest[:, m_val:], Y_rest[:, :m_val], Y_test)
+
+
 def standardize(
     X_train: np.ndarray, *others: np.ndarray
 ) -> tuple[np.ndarray, ...]:

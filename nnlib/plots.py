@@ -164,6 +164,55 @@ def plot_decision_boundary(
     return ax
 
 
+
+def plot_hidden_lines(
+    params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, ax=None
+):
+    """Draw each first-layer unit's line w . x + b = 0 over the decision boundary.
+
+    Unit j of the first layer outputs sigmoid(W1[j] @ x + b1[j]), which is
+    0.5 exactly on the line ``W1[j, 0] x1 + W1[j, 1] x2 + b1[j] = 0``: the
+    line along which that unit switches. The plot shades the plane as
+    ``plot_decision_boundary`` does and draws every unit's line dashed.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Parameters of a network with two inputs, one output and at least
+        one hidden layer.
+    X : ndarray of shape (2, m)
+    Y : ndarray of shape (1, m)
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if len(params) < 4:
+        raise ValueError(
+            f"hidden units need a hidden layer; params holds "
+            f"{len(params) // 2} layer (keys {sorted(params)})"
+        )
+    ax = plot_decision_boundary(params, X, Y, ax=ax)
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    W1, b1 = params["W1"], params["b1"]
+    for j, ((w1, w2), b) in enumerate(zip(W1, b1[:, 0])):
+        if abs(w2) >= abs(w1):  # solve for x2, so steep lines stay finite
+            xs = np.array([x_lo, x_hi])
+            ys = -(w1 * xs + b) / w2
+        else:
+            ys = np.array([y_lo, y_hi])
+            xs = -(w2 * ys + b) / w1
+        ax.plot(xs, ys, "--", color="0.25", lw=1,
+                label="hidden units' lines" if j == 0 else None)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_title(
+        f"The {W1.shape[0]} hidden units' lines (dashed) and the boundary"
+    )
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
 def _array_cells(ax, array, x, y, cmap, vmin, vmax):
     """Draw ``array`` as a grid of square cells, one per entry, top-left at (x, y)."""
     rows, cols = array.shape

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_params, check_training, check_Y
+from nnlib._checks import check_params, check_training, check_X, check_Y
 from nnlib.backward import backprop
 from nnlib.cost import cost_function
 from nnlib.forward import forward_prop
@@ -149,3 +149,55 @@ def accuracy(Y_hat: np.ndarray, Y: np.ndarray) -> float:
     Y_hat = check_Y(Y_hat, np.shape(Y_hat), name="Y_hat")
     Y = check_Y(Y, Y_hat.shape)
     return float(np.mean(Y_hat == Y))
+
+
+def train_with_validation(
+    X: np.ndarray,
+    Y: np.ndarray,
+    X_val: np.ndarray,
+    Y_val: np.ndarray,
+    layer_dims: list[int],
+    epochs: int,
+    lr: float,
+    seed: int | None = 3,
+) -> tuple[dict[str, np.ndarray], list[float], list[float]]:
+    """Train as ``train`` does (full batch) and record the validation cost too.
+
+    Before each step the cost is measured on the training set, as in
+    ``train``'s ``cost_history``, and on the validation set, which never
+    enters a gradient: a validation cost that turns up while the training
+    cost still falls is the sign of overfitting.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_L, m)
+    X_val : ndarray of shape (n_x, m_val)
+    Y_val : ndarray of shape (n_L, m_val)
+    layer_dims, epochs, lr, seed
+        As for ``train``.
+
+    Returns
+    -------
+    params : dict of str to ndarray
+        The parameters after the last epoch, equal to ``train``'s.
+    cost_history : list of float, length epochs
+        Training cost before each step, equal to ``train``'s.
+    val_cost_history : list of float, length epochs
+        Validation cost before each step.
+    """
+    dims, X, Y, epochs, lr, _, _ = check_training(
+        X, Y, layer_dims, epochs, lr, None, np.float64
+    )
+    X_val = check_X(X_val, dims[0], where=f"layer_dims[0] = {dims[0]}")
+    Y_val = check_Y(Y_val, (dims[-1], X_val.shape[1]), name="Y_val")
+    params = init_params(dims, seed)
+    cost_history, val_cost_history = [], []
+    for _ in range(epochs):
+        AL, caches = forward_prop(X, params)
+        cost_history.append(cost_function(AL, Y))
+        AL_val, _ = forward_prop(X_val, params)
+        val_cost_history.append(cost_function(AL_val, Y_val))
+        grads = backprop(AL, Y, caches)
+        params = update_parameters(params, grads, lr)
+    return params, cost_history, val_cost_history

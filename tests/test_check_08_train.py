@@ -129,7 +129,7 @@ def test_moons_baseline_names_typical_slips():
     _, _, Y_bc_train, Y_bc_test = train_test_split(X_bc, Y_bc, test_fraction=0.25, seed=0)
     tumours = float(np.mean(Y_bc_test == round(float(Y_bc_train.mean()))))
     slips = {
-        "the test set's own majority class": float(np.mean(Y_test == round(float(Y_test.mean())))),
+        "the validation set's own majority class": float(np.mean(Y_test == round(float(Y_test.mean())))),
         "the error rate instead of the accuracy": 1 - right,
         "the baseline on the training set": float(np.mean(Y_train == majority)),
         "assuming the classes are balanced": 0.5,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlib import load_breast_cancer, make_moons, standardize, train_test_split
+from nnlib import load_breast_cancer, make_moons, standardize, train_test_split, train_val_test_split
 
 
 def test_breast_cancer_layout_and_counts():
@@ -57,3 +57,28 @@ def test_moons():
     np.testing.assert_array_equal(make_moons(m=101, noise=0.1, seed=3)[0], X)
     with pytest.raises(ValueError, match="m must be"):
         make_moons(m=1)
+
+
+def test_three_way_split_keeps_train_test_splits_test_set():
+    # The test set is train_test_split's with the same seed; validation and training partition the rest.
+    X = np.arange(40.0).reshape(1, 40)
+    Y = (X % 2).astype(float)
+    X_tr, X_val, X_te, Y_tr, Y_val, Y_te = train_val_test_split(X, Y, val_fraction=0.2, test_fraction=0.25, seed=4)
+    assert (X_tr.shape[1], X_val.shape[1], X_te.shape[1]) == (22, 8, 10)
+    np.testing.assert_array_equal(X_te, train_test_split(X, Y, test_fraction=0.25, seed=4)[1])
+    everything = np.concatenate([X_tr, X_val, X_te], axis=1).ravel()
+    assert sorted(everything) == list(range(40))
+    for Xs, Ys in ((X_tr, Y_tr), (X_val, Y_val), (X_te, Y_te)):
+        np.testing.assert_array_equal(Ys, Xs % 2)  # labels travel with their examples
+
+
+def test_three_way_split_rejects_bad_fractions():
+    X, Y = np.zeros((2, 10)), np.zeros((1, 10))
+    with pytest.raises(ValueError, match="val_fraction must"):
+        train_val_test_split(X, Y, val_fraction=0.0)
+    with pytest.raises(ValueError, match="below 1"):
+        train_val_test_split(X, Y, val_fraction=0.5, test_fraction=0.5)
+    with pytest.raises(ValueError, match="empty"):
+        train_val_test_split(X, Y, val_fraction=0.01)
+    with pytest.raises(ValueError, match=r"Y has shape \(1, 3\)"):
+        train_val_test_split(X, np.zeros((1, 3)))

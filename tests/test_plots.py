@@ -11,6 +11,7 @@ from nnlib.plots import (
     plot_cost,
     plot_decision_boundary,
     plot_gradient_sizes,
+    plot_hidden_lines,
 )
 
 
@@ -275,4 +276,23 @@ def test_straight_and_bent_trains_both_networks_on_the_points_given():
     assert predict(X, params["[2, 1]"]).shape == (1, 60)
     with pytest.raises(ValueError, match=r"shape \(2, m\)"):
         plot_straight_and_bent(X.T, Y)
+
+
+def test_hidden_lines_are_where_each_unit_outputs_one_half():
+    # Every dashed line lies on W1[j] . x + b1[j] = 0, one per first-layer unit, over the decision boundary.
+    X = np.random.default_rng(1).standard_normal((2, 30))
+    Y = (X[0:1] > 0).astype(float)
+    params = init_params([2, 3, 1], seed=0, scheme="normal", scale=2.0)
+    params["b1"] = np.array([[0.5], [-0.2], [0.1]])
+    ax = plot_hidden_lines(params, X, Y)
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 3
+    for line, w, b in zip(dashed, params["W1"], params["b1"][:, 0]):
+        xs, ys = line.get_xdata(), line.get_ydata()
+        np.testing.assert_allclose(w[0] * xs + w[1] * ys + b, 0, atol=1e-12)
+    assert ax.collections  # the shaded probability and the 0.5 contour are there
+    assert "3 hidden units" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    with pytest.raises(ValueError, match="hidden layer"):
+        plot_hidden_lines(init_params([2, 1]), X, Y)
     plt.close("all")

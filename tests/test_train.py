@@ -16,6 +16,7 @@ from nnlib import (
     standardize,
     train,
     train_test_split,
+    train_with_validation,
     update_parameters,
 )
 import nnlib.fast
@@ -360,3 +361,25 @@ def test_training_is_stable_under_rounding(cancer):
             params = update_parameters(params, backprop(AL, Y_train, caches), 0.5)
         outputs.append(forward_prop(X_test, params)[0])
     assert np.abs(outputs[1] - outputs[0]).max() < 1e-9
+
+
+def test_train_with_validation_is_train_plus_a_validation_record(cancer):
+    # Same parameters and training costs as train; the validation cost is the cost of the held-out set.
+    X_train, X_test, Y_train, Y_test = cancer
+    params, costs = train(X_train, Y_train, [30, 4, 1], epochs=30, lr=0.5, seed=3)
+    params_v, costs_v, val_costs = train_with_validation(
+        X_train, Y_train, X_test, Y_test, [30, 4, 1], epochs=30, lr=0.5, seed=3)
+    np.testing.assert_allclose(costs_v, costs, rtol=1e-12)
+    for name in params:
+        np.testing.assert_allclose(params_v[name], params[name], rtol=1e-12)
+    assert len(val_costs) == 30
+    start = init_params([30, 4, 1], seed=3)
+    np.testing.assert_allclose(val_costs[0], cost_function(forward_prop(X_test, start)[0], Y_test), rtol=1e-12)
+
+
+def test_train_with_validation_checks_the_validation_set(cancer):
+    X_train, X_test, Y_train, Y_test = cancer
+    with pytest.raises(ValueError, match="did you mean X.T"):
+        train_with_validation(X_train, Y_train, X_test.T, Y_test, [30, 4, 1], epochs=1, lr=0.5)
+    with pytest.raises(ValueError, match=r"Y_val has shape \(142,\)"):
+        train_with_validation(X_train, Y_train, X_test, Y_test.ravel(), [30, 4, 1], epochs=1, lr=0.5)

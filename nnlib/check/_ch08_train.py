@@ -3,7 +3,7 @@
 ``predict`` checks a learner's labels from a network's output,
 ``accuracy`` a learner's share of right answers, and ``moons_baseline`` the
 predicted accuracy of the majority-class rule on the chapter's two-moons
-test set.
+validation set.
 """
 
 import numpy as np
@@ -136,10 +136,12 @@ def accuracy(fn) -> None:
 
 
 def moons_baseline(value) -> None:
-    """Check the predicted test accuracy of always answering the training majority class.
+    """Check the validation accuracy of always answering the training majority class.
 
     The data are the chapter's two moons: ``make_moons(m=400, noise=0.15,
-    seed=0)`` split by ``train_test_split(..., test_fraction=0.25, seed=0)``.
+    seed=0)`` split by ``train_test_split(..., test_fraction=0.25, seed=0)``,
+    whose held-out quarter the chapter calls the validation set
+    (``Ym_val``).
 
     Parameters
     ----------
@@ -149,15 +151,16 @@ def moons_baseline(value) -> None:
     Raises
     ------
     CheckFailed
-        Naming, where it recognises one: the test set's own majority class
+        Naming, where it recognises one: the validation set's own majority class
         (peeking), the error rate instead of the accuracy, the baseline on
-        the training set instead of the test set, assuming balanced classes
+        the training set instead of the validation set, assuming balanced classes
         (0.5), the tumours' baseline, a percentage or a count instead of a
         fraction. Slips that give the same number on these data are named
         together.
     """
     what = "my_moons_baseline"
     X, Y = nnlib.make_moons(m=400, noise=0.15, seed=0)
+    # the held-out quarter is the chapter's validation set, Ym_val
     _, _, Y_train, Y_test = nnlib.train_test_split(X, Y, test_fraction=0.25, seed=0)
     majority = int(Y_train.mean() >= 0.5)
     expected = float(np.mean(Y_test == majority))
@@ -166,25 +169,25 @@ def moons_baseline(value) -> None:
     _, _, Y_bc_train, Y_bc_test = nnlib.train_test_split(X_bc, Y_bc, test_fraction=0.25, seed=0)
     mistakes = _merged([
         Mistake(
-            "using the test set's own majority class",
-            f"The rule is fixed before the test set is seen: it answers "
-            f"{majority}, the majority class of the training set, for every test point.",
+            "using the validation set's own majority class",
+            f"The rule is fixed before the validation set is seen: it answers "
+            f"{majority}, the majority class of the training set, for every validation point.",
             float(np.mean(Y_test == test_majority)),
         ),
         Mistake(
             "giving the error rate instead of the accuracy",
-            "Accuracy counts the test points the rule gets right.",
+            "Accuracy counts the validation points the rule gets right.",
             1 - expected,
         ),
         Mistake(
             "measuring the baseline on the training set",
-            "Measure the rule on the test set, Ym_test, as the chapter measures the network.",
+            "Measure the rule on the validation set, Ym_val, as the chapter measures the networks.",
             float(np.mean(Y_train == majority)),
         ),
         Mistake(
             "assuming the classes are balanced",
             "make_moons draws both moons equally, but a random split need not "
-            "keep them equal: count the labels in Ym_train and Ym_test.",
+            "keep them equal: count the labels in Ym_train and Ym_val.",
             0.5,
         ),
         Mistake(
@@ -199,7 +202,7 @@ def moons_baseline(value) -> None:
         ),
         Mistake(
             "giving a count instead of a fraction",
-            "Divide the number of test points the rule gets right by the size of the test set.",
+            "Divide the number of validation points the rule gets right by the size of the validation set.",
             expected * Y_test.shape[1],
         ),
     ])
@@ -207,10 +210,10 @@ def moons_baseline(value) -> None:
     compare(got, expected, mistakes, what, rtol=0, atol=NUMBER_TOLERANCE)
     passed(
         f"the training set's majority is class {majority}, only "
-        f"{expected:.0%} of the test points belong to it, so the baseline "
+        f"{expected:.0%} of the validation points belong to it, so the baseline "
         f"scores {expected:.2f}: worse than a coin toss."
         if expected < 0.5
-        else f"the baseline scores {expected:.2f} on the test set."
+        else f"the baseline scores {expected:.2f} on the validation set."
     )
 
 

@@ -596,16 +596,17 @@ def plot_step_errors(
     return ax
 
 
-def plot_tumour_preview(X: np.ndarray, Y: np.ndarray, ax=None, epochs: int = 2000,
+def plot_tumour_preview(X: np.ndarray, Y: np.ndarray, ax=None, epochs: int = 300,
                         lr: float = 0.5, seed: int = 3):
     """Train the course's tumour network and plot its predictions on tumours it never saw.
 
-    A preview of what chapter 8 builds: the tumours are split (a quarter
-    held out, ``train_test_split`` with seed 0), standardised with the
-    training quarter's statistics, and a ``[n_x, 8, 1]`` network is trained
-    on the rest with ``train``. The histogram shows the predicted
-    probability of malignancy for every held-out tumour, one colour per
-    true label, with the 0.5 threshold marked.
+    A preview of what chapter 8 builds, with chapter 8's choices: the
+    tumours are split by ``train_val_test_split`` (seed 0), standardised
+    with the training set's statistics, and a ``[n_x, 8, 1]`` network is
+    trained on the training set with ``train``. The histogram shows the
+    predicted probability of malignancy for every validation tumour, one
+    colour per true label, with the 0.5 threshold marked. The test set is
+    not touched: chapter 8 measures it once, at its end.
 
     Parameters
     ----------
@@ -620,35 +621,35 @@ def plot_tumour_preview(X: np.ndarray, Y: np.ndarray, ax=None, epochs: int = 200
     Returns
     -------
     ax : matplotlib Axes
-    P : ndarray of shape (1, m_test)
+    P : ndarray of shape (1, m_val)
         The predicted probabilities that the histogram shows.
-    Y_test : ndarray of shape (1, m_test)
-        The held-out tumours' true labels.
+    Y_val : ndarray of shape (1, m_val)
+        The validation tumours' true labels.
     """
     # Imported here: the textbook modules never depend on plots, and only
     # this preview needs the whole training loop.
-    from nnlib.datasets import standardize, train_test_split
+    from nnlib.datasets import standardize, train_val_test_split
     from nnlib.train import train
 
-    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_fraction=0.25, seed=0)
-    X_train, X_test = standardize(X_train, X_test)
+    X_train, X_val, _, Y_train, Y_val, _ = train_val_test_split(X, Y, seed=0)
+    X_train, X_val = standardize(X_train, X_val)
     params, _ = train(X_train, Y_train, [X.shape[0], 8, 1], epochs=epochs, lr=lr, seed=seed)
-    P, _ = forward_prop(X_test, params)
+    P, _ = forward_prop(X_val, params)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
     bins = np.linspace(0, 1, 21)
     for value, name, colour in ((0, "benign", "C0"), (1, "malignant", "C3")):
-        chosen = np.ravel(Y_test) == value
+        chosen = np.ravel(Y_val) == value
         ax.hist(np.ravel(P)[chosen], bins=bins, color=colour, alpha=0.7,
                 label=f"{name} ({int(chosen.sum())} tumours)")
     ax.axvline(0.5, color="k", lw=1, ls="--", label="threshold 0.5")
     ax.set_xlim(0, 1)
     ax.set_xlabel("predicted probability of malignancy (no unit)")
-    ax.set_ylabel("number of held-out tumours")
+    ax.set_ylabel("number of validation tumours")
     ax.set_title(f"A trained [{X.shape[0]}, 8, 1] network on tumours it never saw")
     ax.legend(loc="upper center")
     _opaque_background(ax)
-    return ax, P, Y_test
+    return ax, P, Y_val
 
 
 def plot_straight_and_bent(X: np.ndarray, Y: np.ndarray, epochs: int = 2000,

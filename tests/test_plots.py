@@ -248,16 +248,19 @@ def test_step_errors_draws_each_quotient_and_its_worst_case():
     plt.close("all")
 
 
-def test_tumour_preview_shows_every_held_out_tumour_once():
-    # The histogram's bars add up to the held-out quarter, split by true label.
+def test_tumour_preview_shows_every_validation_tumour_once_and_no_test_tumour():
+    # The histogram's bars add up to the validation set, split by true label.
     from nnlib import load_breast_cancer
     from nnlib.plots import plot_tumour_preview
 
     X, Y, _ = load_breast_cancer()
-    ax, P, Y_test = plot_tumour_preview(X, Y, epochs=50)
-    assert P.shape == Y_test.shape == (1, 142)
+    ax, P, Y_val = plot_tumour_preview(X, Y, epochs=50)
+    assert P.shape == Y_val.shape == (1, 114)
+    from nnlib import train_val_test_split
+
+    np.testing.assert_array_equal(Y_val, train_val_test_split(X, Y, seed=0)[4])
     counts = [sum(bar.get_height() for bar in container) for container in ax.containers]
-    assert counts == [int((Y_test == 0).sum()), int((Y_test == 1).sum())]
+    assert counts == [int((Y_val == 0).sum()), int((Y_val == 1).sum())]
     assert "probability" in ax.get_xlabel() and "tumours" in ax.get_ylabel()
     plt.close("all")
 

@@ -7,6 +7,8 @@ For every notebook (by default book/*.ipynb):
 - words: words of prose in the Markdown cells. Display math, code fences,
   MyST directive options, HTML comments and label lines are left out; inline
   math and inline code count as one word each.
+- tokens: a blunter count of the same cells, every whitespace-separated
+  token, math and markup included: an upper bound on any count of words.
 - assert lines: lines of code cells the page shows (not tagged remove-cell,
   remove-input or hide-input) that belong to an assertion: an ``assert``
   statement, or a call to a function whose name starts with ``assert``
@@ -80,7 +82,9 @@ def stats(path: Path, executed: Path | None) -> dict:
         for c in cells
         if c["cell_type"] == "code" and not set(c.get("metadata", {}).get("tags", [])) & HIDDEN
     ]
-    row = {"chapter": path.stem, "words": words, "assert lines": sum(map(assert_lines, shown))}
+    tokens = sum(len("".join(c["source"]).split()) for c in cells if c["cell_type"] == "markdown")
+    row = {"chapter": path.stem, "words": words, "tokens": tokens,
+           "assert lines": sum(map(assert_lines, shown))}
     done = executed / path.parent.name / path.name if executed else None
     row["figures"] = figures(json.loads(done.read_text())["cells"]) if done and done.exists() else "?"
     return row
@@ -93,13 +97,14 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(Path("book").glob("*.ipynb"))
     rows = [stats(p, args.executed) for p in paths]
-    print(f"{'chapter':22s} {'words':>6s} {'assert lines':>13s} {'figures':>8s}")
+    print(f"{'chapter':22s} {'words':>6s} {'tokens':>7s} {'assert lines':>13s} {'figures':>8s}")
     for r in rows:
-        print(f"{r['chapter']:22s} {r['words']:6d} {r['assert lines']:13d} {r['figures']!s:>8s}")
+        print(f"{r['chapter']:22s} {r['words']:6d} {r['tokens']:7d} {r['assert lines']:13d} "
+              f"{r['figures']!s:>8s}")
     main_rows = [r for r in rows if r["chapter"][:2].isdigit() and int(r["chapter"][:2]) <= 10]
     print(
         f"{'chapters 1-10':22s} {sum(r['words'] for r in main_rows):6d} "
-        f"{sum(r['assert lines'] for r in main_rows):13d}"
+        f"{sum(r['tokens'] for r in main_rows):7d} {sum(r['assert lines'] for r in main_rows):13d}"
     )
 
 

@@ -67,6 +67,15 @@ def test_committed_without_outputs(name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_empty_code_cell(name):
+    # JupyterLab runs an empty cell without numbering it, so the learner's Run All
+    # looks as if it stopped there (tests/lab); in the book it is a blank box.
+    _, cells = code_cells(name)
+    empty = [i for i, c in enumerate(cells) if not "".join(c["source"]).strip()]
+    assert not empty, f"{name}: code cells {empty} are empty"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_imports_nnlib_and_redefines_none_of_its_functions(name):
     _, cells = code_cells(name)
     source = "\n".join("".join(c["source"]) for c in cells)

@@ -213,6 +213,7 @@ def plot_hidden_lines(
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
+
 def _array_cells(ax, array, x, y, cmap, vmin, vmax):
     """Draw ``array`` as a grid of square cells, one per entry, top-left at (x, y)."""
     rows, cols = array.shape

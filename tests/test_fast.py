@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 import nnlib._threads
-from nnlib import init_params, load_breast_cancer, standardize, train, train_test_split
+from nnlib import init_params, load_breast_cancer, sigmoid, standardize, train, train_test_split
 from nnlib._blocks import BLOCK_ELEMENTS
 from nnlib._threads import threads_for
-from nnlib.fast import cost_and_grads
+from nnlib.fast import _sigmoid_in_place, cost_and_grads
 from nnlib.fast import train as fast_train
 from nnlib.gradcheck import numerical_grads, relative_error
 from nnlib.speed import road_to_fast, synthetic_data
@@ -244,9 +244,6 @@ def test_cost_and_grads_checks_its_input(net):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 def test_the_engines_sigmoid_is_the_textbooks_to_rounding(dtype):
-    from nnlib import sigmoid
-    from nnlib.fast import _sigmoid_in_place
-
     u = UNIT_ROUNDOFF[dtype]
     tiny = np.finfo(dtype).tiny  # below it, relative precision is lost
     Z = np.concatenate([

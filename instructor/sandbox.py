@@ -136,7 +136,8 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
     if as_root:
         uid = str(FIRST_UID + slot)
         # Only what setpriv needs to become that uid, after which no capability is left.
-        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", "setpriv", f"--reuid={uid}", f"--regid={uid}",
+        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                "--", "setpriv", f"--reuid={uid}", f"--regid={uid}",
                 "--clear-groups", "--no-new-privs", "--"]
     else:
         cmd += ["--unshare-user", "--cap-drop", "ALL", "--"]

@@ -4,13 +4,16 @@ The library behind the book *Neural networks from scratch*. Each module is one
 chapter's step, in the order the book builds them: ``params`` (init_params),
 ``activations`` (sigmoid), ``forward`` (forward_prop), ``cost``
 (cost_function), ``backward`` (one_layer_backward, backprop), ``update``
-(update_parameters) and ``train`` (train, predict). The names are those of the
+(update_parameters) and ``training`` (train, predict). The names are those of the
 tutorial the course follows; the code is written afresh and corrected, and
 says the math in plain numpy. ``nnlib.fast.train`` is the same training laid
 out for speed (buffers, blocks, threads), tested equal to ``train``; the
 book's appendix "How fast is from scratch?" builds it step by step.
 ``metrics`` (confusion_matrix, precision, recall) and
-``train_with_validation`` serve the training chapter's honest measurements.
+``train_with_validation`` serve the training chapter's honest measurements;
+``gradient_checking`` the chapter on checking gradients. The learner's input
+is validated at the entry points (``_validate``); the exercises' checkers
+are ``nnlib.check``.
 
 Shapes: one example per column, everywhere.
 
@@ -30,7 +33,7 @@ from nnlib.datasets import load_breast_cancer, make_moons, standardize, train_te
 from nnlib.datasets import train_val_test_split
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
-from nnlib.gradcheck import (
+from nnlib.gradient_checking import (
     cost_rounding_bound,
     gradcheck,
     numerical_grads,
@@ -38,8 +41,8 @@ from nnlib.gradcheck import (
     rounding_limits,
 )
 from nnlib.params import init_params
-from nnlib.train import accuracy, predict, train
-from nnlib.train import train_with_validation
+from nnlib.training import accuracy, predict, train
+from nnlib.training import train_with_validation
 from nnlib.metrics import confusion_matrix, precision, recall
 from nnlib.update import update_parameters
 

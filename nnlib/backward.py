@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_Y
+from nnlib._validate import validate_Y
 from nnlib.activations import sigmoid_backward
 
 
@@ -102,7 +102,7 @@ def backprop(
         ``grads["dW<l>"]`` and ``grads["db<l>"]`` for l = 1, ..., L, shaped
         like ``W<l>`` and ``b<l>``.
     """
-    Y = check_Y(Y, np.shape(AL))
+    Y = validate_Y(Y, np.shape(AL))
     L = len(caches)
     grads = {}
     # the output layer: the sigmoid's slope is already folded in

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_Y
+from nnlib._validate import validate_Y
 
 # Predictions are kept this far from 0 and 1 before taking logs, so that a
 # confident wrong answer costs about 36 rather than infinity.
@@ -36,7 +36,7 @@ def cost_function(A: np.ndarray, Y: np.ndarray) -> float:
             f"A has no examples (shape {A.shape}); the cost is an average "
             f"over the m columns, so m must be at least 1"
         )
-    Y = check_Y(Y, A.shape)
+    Y = validate_Y(Y, A.shape)
     bad = ~np.isfinite(A) | (A < 0) | (A > 1)
     if np.any(bad):
         raise ValueError(

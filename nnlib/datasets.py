@@ -9,7 +9,7 @@ from importlib import resources
 
 import numpy as np
 
-from nnlib._checks import check_X, check_Y
+from nnlib._validate import validate_X, validate_Y
 
 
 def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -55,8 +55,8 @@ def train_test_split(
     Y_train : ndarray of shape (n_L, m_train)
     Y_test : ndarray of shape (n_L, m_test)
     """
-    X = check_X(X, None)
-    Y = check_Y(Y, (np.shape(Y)[0] if np.ndim(Y) == 2 else 1, X.shape[1]))
+    X = validate_X(X, None)
+    Y = validate_Y(Y, (np.shape(Y)[0] if np.ndim(Y) == 2 else 1, X.shape[1]))
     if not 0 < test_fraction < 1:
         raise ValueError(
             f"test_fraction must lie strictly between 0 and 1; got {test_fraction!r}"
@@ -150,8 +150,8 @@ def standardize(
     scaled : tuple of ndarray
         ``X_train`` and each of ``others``, scaled, in the order given.
     """
-    X_train = check_X(X_train, None)
-    others = [check_X(X, X_train.shape[0], where="X_train") for X in others]
+    X_train = validate_X(X_train, None)
+    others = [validate_X(X, X_train.shape[0], where="X_train") for X in others]
     mu = X_train.mean(axis=1, keepdims=True)
     sigma = X_train.std(axis=1, keepdims=True)
     sigma[sigma == 0] = 1.0  # a constant feature stays 0 instead of 0 / 0

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_params, check_X
+from nnlib._validate import validate_params, validate_X
 from nnlib.activations import sigmoid
 
 
@@ -26,8 +26,8 @@ def forward_prop(
         For layer l, ``((A_prev, W, b), Z)``: the linear cache and the
         activation cache that ``one_layer_backward`` needs.
     """
-    L = check_params(params)
-    A = check_X(X, params["W1"].shape[1])
+    L = validate_params(params)
+    A = validate_X(X, params["W1"].shape[1])
     caches = []
     for l in range(1, L + 1):
         A_prev, W, b = A, params[f"W{l}"], params[f"b{l}"]

@@ -6,7 +6,7 @@ are available through the ``scheme`` argument of ``init_params``.
 
 import numpy as np
 
-from nnlib._checks import check_layer_dims, check_positive
+from nnlib._validate import validate_layer_dims, validate_positive
 
 SCHEMES = ("tutorial", "zeros", "xavier", "normal")
 
@@ -51,14 +51,14 @@ def init_params(
         of shape (n_l, 1), for l = 1, ..., L. The biases are zero in every
         scheme.
     """
-    dims = check_layer_dims(layer_dims)
+    dims = validate_layer_dims(layer_dims)
     if not isinstance(scheme, str) or scheme not in SCHEMES:
         raise ValueError(
             f"scheme must be one of {', '.join(repr(s) for s in SCHEMES)}; "
             f"got {scheme!r}"
         )
     if scheme == "normal":
-        scale = check_positive(1.0 if scale is None else scale, "scale")
+        scale = validate_positive(1.0 if scale is None else scale, "scale")
     elif scale is not None:
         raise ValueError(
             f"scale applies only to scheme='normal'; scheme={scheme!r} "

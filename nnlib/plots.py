@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgba
 
-from nnlib._checks import check_layer_dims
+from nnlib._validate import validate_layer_dims
 from nnlib.activations import sigmoid_backward
 from nnlib.backward import linear_backward
 from nnlib.cost import cost_function
@@ -51,7 +51,7 @@ def draw_network(layer_dims: list[int], ax=None, max_units: int = 8):
     -------
     ax : matplotlib Axes
     """
-    dims = check_layer_dims(layer_dims)
+    dims = validate_layer_dims(layer_dims)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.8 * len(dims) + 1, 4))
     half = max(max_units // 2, 1)
@@ -630,7 +630,7 @@ def plot_tumour_preview(X: np.ndarray, Y: np.ndarray, ax=None, epochs: int = 300
     # Imported here: the textbook modules never depend on plots, and only
     # this preview needs the whole training loop.
     from nnlib.datasets import standardize, train_val_test_split
-    from nnlib.train import train
+    from nnlib.training import train
 
     X_train, X_val, _, Y_train, Y_val, _ = train_val_test_split(X, Y, seed=0)
     X_train, X_val = standardize(X_train, X_val)
@@ -678,7 +678,7 @@ def plot_straight_and_bent(X: np.ndarray, Y: np.ndarray, epochs: int = 2000,
     params : dict of str to dict
         The trained parameters under ``"[2, 1]"`` and ``"[2, 8, 1]"``.
     """
-    from nnlib.train import train
+    from nnlib.training import train
 
     if np.ndim(X) != 2 or np.shape(X)[0] != 2:
         raise ValueError(f"X must have shape (2, m), one point per column; got {np.shape(X)}")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_positive
+from nnlib._validate import validate_positive
 
 
 def update_parameters(
@@ -26,7 +26,7 @@ def update_parameters(
     params : dict of str to ndarray
         New arrays; the ones passed in are left unchanged.
     """
-    learning_rate = check_positive(learning_rate, "learning_rate")
+    learning_rate = validate_positive(learning_rate, "learning_rate")
     new = {}
     for name, value in params.items():
         # params holds "W1", "b1", ...; backprop writes "dW1", "db1", ...

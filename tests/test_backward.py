@@ -11,7 +11,7 @@ from nnlib import (
     one_layer_backward,
     sigmoid,
 )
-from nnlib.gradcheck import rounding_limits
+from nnlib.gradient_checking import rounding_limits
 
 
 def central_difference_grads(params, X, Y, h=1e-6):
@@ -44,7 +44,7 @@ def test_gradients_match_central_differences_for_every_parameter(net):
         g = grads[key]
         assert g.shape == g_num.shape
         error = np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num))
-        # At most what rounding allows on any machine (nnlib.gradcheck.rounding_limits).
+        # At most what rounding allows on any machine (nnlib.gradient_checking.rounding_limits).
         assert error <= limits[key][1], f"{key}: relative error {error:.2e}"
 
 

@@ -50,7 +50,8 @@ EXPECTED = {
     ("linger", "03_sigmoid"): (7, "all tests passed"),
     ("hog", "03_sigmoid"): (4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised MemoryError"),
     ("flood", "03_sigmoid"): (7, "all tests passed"),
-    ("forkbomb", "03_sigmoid"): (4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised BlockingIOError"),
+    ("forkbomb", "03_sigmoid"): (
+        4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised BlockingIOError"),
     ("perfect", "06_backprop"): (6, "all tests passed"),
     ("tamper", "06_backprop"): (0, "ex6_1_check 0/1: CheckFailed: my_one_layer_backward(dA, cache) is not right"),
     ("snoop", "06_backprop"): (6, "all tests passed"),
@@ -212,7 +213,7 @@ def test_the_grading_edition_has_no_answer_to_lend(build):
         "    except NameError as error:\n"
         "        print(error)\n"
         "try:\n"
-        "    fast._sigmoid_in_place\n"
+        "    fast.sigmoid_in_place\n"
         "except NameError as error:\n"
         "    print(error)\n"
     )], cwd=build / "course" / "grading" / CHAPTER, capture_output=True, text=True, timeout=120).stdout

@@ -4,14 +4,14 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import nnlib._threads
-from nnlib import init_params, load_breast_cancer, sigmoid, standardize, train, train_test_split
-from nnlib._blocks import BLOCK_ELEMENTS
-from nnlib._threads import threads_for
-from nnlib.fast import _sigmoid_in_place, cost_and_grads
+import nnlib.fast.threads
+from nnlib import load_breast_cancer, sigmoid, standardize, train, train_test_split
+from nnlib.fast.blocks import BLOCK_ELEMENTS
+from nnlib.fast.threads import threads_for
+from nnlib.fast import sigmoid_in_place, cost_and_grads
 from nnlib.fast import train as fast_train
-from nnlib.gradcheck import numerical_grads, relative_error
-from nnlib.speed import road_to_fast, synthetic_data
+from nnlib.gradient_checking import numerical_grads, relative_error
+from nnlib.fast.timing import road_to_fast, synthetic_data
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 
@@ -27,7 +27,7 @@ def blas_threads(request, monkeypatch):
     into one slice per thread: the sums over examples are then taken in
     another order than nnlib.train's, which is what the tolerances are for.
     """
-    monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1)
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1)
     with threadpoolctl.threadpool_limits(request.param, user_api="blas"):
         yield request.param
 
@@ -82,7 +82,7 @@ def test_fast_train_agrees_with_train(blas_threads, dims, batch_size, dtype):
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_fast_gradients_pass_the_gradient_check(net, threads):
-    # Central differences of the cost (nnlib.gradcheck), against the engine's own gradients.
+    # Central differences of the cost (nnlib.gradient_checking), against the engine's own gradients.
     params, X, Y = net
     cost, grads = cost_and_grads(X, Y, params, threads=threads)
     numeric = numerical_grads(params, X, Y)
@@ -95,9 +95,9 @@ def test_fast_gradients_pass_the_gradient_check(net, threads):
 
 def test_a_broken_engine_fails_the_gradient_check(net, monkeypatch):
     # The check above can fail: leave the sigmoid's slope out of the engine's backward pass.
-    import nnlib.fast
+    import nnlib.fast.engine
 
-    monkeypatch.setattr(nnlib.fast, "_times_sigmoid_slope", lambda dA, A, out: None)
+    monkeypatch.setattr(nnlib.fast.engine, "times_sigmoid_slope", lambda dA, A, out: None)
     params, X, Y = net
     _, grads = cost_and_grads(X, Y, params)
     errors = [relative_error(grads[k], g) for k, g in numerical_grads(params, X, Y).items()]
@@ -151,17 +151,17 @@ def blas_thread_limits():
 
 
 def test_blas_is_limited_while_training_and_restored_after(monkeypatch):
-    import nnlib.fast
+    import nnlib.fast.engine
 
-    monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1000)
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1000)
     seen = []
-    real = nnlib.fast._Slice.run
+    real = nnlib.fast.Slice.run
 
     def spy(self, *args):
         seen.append(blas_thread_limits())
         return real(self, *args)
 
-    monkeypatch.setattr(nnlib.fast._Slice, "run", spy)
+    monkeypatch.setattr(nnlib.fast.Slice, "run", spy)
     X, Y = synthetic_data(4000, 100, seed=1)
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
         fast_train(X, Y, [100, 64, 32, 1], 2, 0.5)
@@ -174,7 +174,7 @@ def test_blas_is_limited_while_training_and_restored_after(monkeypatch):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 def test_peak_memory_is_the_buffers_and_a_bounded_rest(blas_threads, dtype, monkeypatch):
-    monkeypatch.setattr(nnlib._threads, "MIN_WORK_PER_THREAD", 1 << 25)  # the real threshold
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1 << 25)  # the real threshold
     rng = np.random.default_rng(0)
     m, dims = 8000, [50, 128, 64, 1]
     X = rng.standard_normal((dims[0], m))
@@ -252,7 +252,7 @@ def test_the_engines_sigmoid_is_the_textbooks_to_rounding(dtype):
     ]).astype(dtype)[None, :]
     A_book, _ = sigmoid(Z)
     A = np.empty_like(Z)
-    _sigmoid_in_place(Z, A)  # the overflow for Z < -709 must not warn (RuntimeWarning is an error here)
+    sigmoid_in_place(Z, A)  # the overflow for Z < -709 must not warn (RuntimeWarning is an error here)
     assert A.dtype == dtype and np.all((A >= 0) & (A <= 1))
     # Z >= 0: e^-Z is the textbook's E, 1 + E the same sum, 1 / (1 + E) the same division.
     nonneg = Z >= 0

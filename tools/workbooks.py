@@ -117,7 +117,7 @@ def folded_solution(grade_id: str, source: str):
 
 def _banner(chapter: str, exercises: list[str]):
     text = (
-        f"> **Your workbook.** This is your own copy of the chapter, in `workbooks/`: edit it as you "
+        "> **Your workbook.** This is your own copy of the chapter, in `workbooks/`: edit it as you "
         "like; `git pull` and `make book` never touch it. Its cells run nnlib's functions, as the "
         "book does, so everything above the exercises runs whether or not you have done them."
     )

@@ -10,7 +10,7 @@ chapter on backpropagation::
     check.one_layer_backward(my_one_layer_backward)
 """
 
-from nnlib.check._core import CheckFailed
+from nnlib.check._core import CheckFailed as CheckFailed
 from nnlib.check._ch01_idea import *  # noqa: F401,F403
 from nnlib.check._ch02_init import *  # noqa: F401,F403
 from nnlib.check._ch03_sigmoid import *  # noqa: F401,F403
@@ -19,5 +19,5 @@ from nnlib.check._ch05_cost import *  # noqa: F401,F403
 from nnlib.check._ch06_backprop import *  # noqa: F401,F403
 from nnlib.check._ch07_update import *  # noqa: F401,F403
 from nnlib.check._ch08_train import *  # noqa: F401,F403
-from nnlib.check._gradcheck_chapter import *  # noqa: F401,F403
-from nnlib.check._initialisation_chapter import *  # noqa: F401,F403
+from nnlib.check._ch09_gradcheck import *  # noqa: F401,F403
+from nnlib.check._ch10_initialisation import *  # noqa: F401,F403

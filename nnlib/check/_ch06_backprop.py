@@ -144,9 +144,9 @@ def _name_transposed_W(fn, what, failure) -> None:
     if same(result, _backward_W_not_transposed(dA, cache)):
         raise CheckFailed(
             _then(failure, "On a square layer, where the shapes happen to fit, it ")
-            + f"gives exactly what a transposed W gives: dA_prev = W dZ instead "
-            f"of W^T dZ. W has shape (n_l, n_{{l-1}}); the gradient flows "
-            f"back through W.T, of shape (n_{{l-1}}, n_l)."
+            + "gives exactly what a transposed W gives: dA_prev = W dZ instead "
+            "of W^T dZ. W has shape (n_l, n_{l-1}); the gradient flows "
+            "back through W.T, of shape (n_{l-1}, n_l)."
         ) from failure.__cause__
 
 
@@ -305,8 +305,9 @@ def backprop(fn) -> None:
         layer's key (the tutorial's keys, or keys shifted by one layer); the
         output gradient dAL with its sign flipped; a missing 1/m (everywhere,
         or only in the last layer); the sigmoid's slope left out of the
-        hidden layers; the sigmoid's slope applied twice at the output; extra keys such as dA<l>; dividing by AL (1 - AL), which
-        fails when a prediction is exactly 0 or 1.
+        hidden layers; the sigmoid's slope applied twice at the output; extra
+        keys such as dA<l>; dividing by AL (1 - AL), which fails when a
+        prediction is exactly 0 or 1.
     """
     what = "my_backprop(AL, Y, caches)"
     params, X, Y = _network()
@@ -476,12 +477,12 @@ def _backprop_dAL_sign_flipped(AL, Y, caches):
 def _backprop_without_1_over_m(AL, Y, caches, last_layer_only=False):
     L = len(caches)
     grads = {}
-    dZ = AL - Y
+    dZ, dA_prev = AL - Y, None  # each layer hands dA_prev down to the one below
     for l in range(L, 0, -1):
         (A_prev, W, _), Z = caches[l - 1]
         if l < L:
             A = _sigmoid(Z)
-            dZ = dA_prev * A * (1 - A)  # dA_prev from the layer above
+            dZ = dA_prev * A * (1 - A)
         m = A_prev.shape[1] if (last_layer_only and l < L) else 1
         grads[f"dW{l}"] = dZ @ A_prev.T / m
         grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m

@@ -138,7 +138,8 @@ def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, report, ch
 
     sent = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     loaded = page.evaluate(
-        "s => [...document.querySelectorAll(s + ' .jp-OutputArea-output img')].map(i => i.complete && i.naturalWidth > 0)",
+        "s => [...document.querySelectorAll(s + ' .jp-OutputArea-output img')]"
+        ".map(i => i.complete && i.naturalWidth > 0)",
         NOTEBOOK)
     assert len(loaded) == sent and all(loaded), f"{sent} figures sent, {sum(loaded)} of {len(loaded)} images shown"
     if any("plot" in c.source for c in nb.cells if c.cell_type == "code"):

@@ -63,7 +63,7 @@ def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
     cells = nbformat.read(made / f"{chapter}.ipynb", as_version=4).cells
     secret = workbooks.secret_solution_lines(chapter)
     ours = [c for c in cells if workbooks.META not in c.metadata]
-    expected = [c for c in book if not ("### BEGIN HIDDEN TESTS" in c.source)]
+    expected = [c for c in book if "### BEGIN HIDDEN TESTS" not in c.source]
     assert len(ours) == len(expected)
     for index, (cell, original) in enumerate(zip(ours, expected)):
         assert cell.cell_type == original.cell_type and cell.id == original.id

@@ -4,7 +4,6 @@ NPY_DISABLE_CPU_FEATURES set to this list holds numpy back to the baseline its
 wheel was built for: other SIMD code for exp, log and sums, as on an older CPU.
 """
 
-import numpy as np
 
 try:  # numpy 2
     from numpy._core import _multiarray_umath as umath

@@ -33,7 +33,8 @@ BRANCH = CONFIG["repository"].get("branch", "main")
 OWNER_REPO = "/".join(urlsplit(REPO).path.strip("/").split("/")[:2])
 
 # Raw TeX that MathJax should have replaced: $...$, $$, \( \) \[ \], or a control word.
-RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]|\\(?:begin|end|frac|sum|sigma|partial|mathbf|log|cdot|left|right)\b")
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]"
+                     r"|\\(?:begin|end|frac|sum|sigma|partial|mathbf|log|cdot|left|right)\b")
 
 # Text nodes a reader sees, outside code and outside what MathJax produced.
 VISIBLE_TEXT_JS = """() => {
@@ -55,7 +56,8 @@ MATH_JS = """() => {
     math: math.length,
     untypeset: math.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 80)),
     containers: document.querySelectorAll('mjx-container').length,
-    errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+              .map(e => e.getAttribute('data-mjx-error') || e.textContent),
   };
 }"""
 
@@ -239,8 +241,9 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
     hrefs = [l["url"] for l in links]
 
     # Previous/next footer, in reading order.
-    footer = tab.evaluate("""() => ({prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href'),
-                                     next: document.querySelector('.prev-next-area a.right-next')?.getAttribute('href')})""")
+    footer = tab.evaluate("""() => ({
+        prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href'),
+        next: document.querySelector('.prev-next-area a.right-next')?.getAttribute('href')})""")
     index = PAGES.index(page)
     if index > 0 and not footer["prev"]:
         problems.append("no 'previous' link in the footer")

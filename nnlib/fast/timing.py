@@ -20,7 +20,7 @@ import numpy as np
 
 from nnlib import fast
 from nnlib.params import init_params
-from nnlib.train import train
+from nnlib.training import train
 
 
 def synthetic_data(m: int, n_x: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -55,7 +55,7 @@ def road_to_fast() -> dict[str, Callable]:
     """The road from ``nnlib.train`` to ``nnlib.fast.train``: one trainer per step, in order.
 
     Each trainer has the arguments and the results of ``train``, and adds one
-    step of ``nnlib/fast.py`` to the one before it:
+    step of ``nnlib.fast`` to the one before it:
 
     - "textbook": ``nnlib.train``, the chapters' loop;
     - "in place": the engine in one thread, on whole arrays, with new buffers
@@ -68,9 +68,9 @@ def road_to_fast() -> dict[str, Callable]:
     """
     return {
         "textbook": train,
-        "in place": functools.partial(fast._train, buffers_once=False, blocks=False, threads=1),
-        "buffers once": functools.partial(fast._train, blocks=False, threads=1),
-        "blocks": functools.partial(fast._train, threads=1),
+        "in place": functools.partial(fast.train_with_options, buffers_once=False, blocks=False, threads=1),
+        "buffers once": functools.partial(fast.train_with_options, blocks=False, threads=1),
+        "blocks": functools.partial(fast.train_with_options, threads=1),
         "threads": fast.train,
     }
 

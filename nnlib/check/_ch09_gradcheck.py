@@ -5,8 +5,8 @@ import numpy as np
 from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.cost import cost_function
 from nnlib.forward import forward_prop
-from nnlib.gradcheck import numerical_grads
-from nnlib.gradcheck import relative_error as nnlib_relative_error
+from nnlib.gradient_checking import numerical_grads
+from nnlib.gradient_checking import relative_error as nnlib_relative_error
 from nnlib.params import init_params
 
 __all__ = ["relative_error", "missing_mean_error", "numerical_grad"]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlib import backprop, cost_function, forward_prop, gradcheck, init_params, relative_error
-from nnlib.gradcheck import cost_rounding_bound, rounding_limits
+from nnlib.gradient_checking import cost_rounding_bound, rounding_limits
 
 
 def test_correct_backprop_passes(net):

@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 
 from nnlib import check, cost_function, forward_prop, numerical_grads, relative_error
-from nnlib.check import _gradcheck_chapter
+from nnlib.check import _ch09_gradcheck
 from nnlib.check._core import CheckFailed
 
 
 def test_the_checkers_are_the_ones_in_check():
     # Another chapter's module must not shadow these names in nnlib.check.
-    assert check.relative_error is _gradcheck_chapter.relative_error
-    assert check.missing_mean_error is _gradcheck_chapter.missing_mean_error
-    assert check.numerical_grad is _gradcheck_chapter.numerical_grad
+    assert check.relative_error is _ch09_gradcheck.relative_error
+    assert check.missing_mean_error is _ch09_gradcheck.missing_mean_error
+    assert check.numerical_grad is _ch09_gradcheck.numerical_grad
 
 
 # --- relative_error -----------------------------------------------------------------------

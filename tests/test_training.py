@@ -19,7 +19,7 @@ from nnlib import (
     train_with_validation,
     update_parameters,
 )
-import nnlib.fast
+import nnlib.fast.engine
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +255,8 @@ def batches_seen(monkeypatch):
         seen.append((examples.tolist(), cost))
         return cost
 
-    monkeypatch.setattr(sys.modules["nnlib.train"], "cost_function", spy)  # the module, not the function
-    monkeypatch.setattr(nnlib.fast, "cost_function", spy)
+    monkeypatch.setattr(sys.modules["nnlib.training"], "cost_function", spy)  # the module, not the function
+    monkeypatch.setattr(nnlib.fast.engine, "cost_function", spy)
     return seen
 
 

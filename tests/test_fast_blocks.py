@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlib._blocks import BLOCK_ELEMENTS, blockwise
+from nnlib.fast.blocks import BLOCK_ELEMENTS, blockwise
 
 
 def scaled_sum(a, b, out):

@@ -5,7 +5,7 @@ import pytest
 
 from nnlib import train
 from nnlib import fast
-from nnlib.speed import (
+from nnlib.fast.timing import (
     floor_epochs,
     interleave,
     nnlib_epochs,

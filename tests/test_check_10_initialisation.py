@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from nnlib import check, init_params
-from nnlib.check import _initialisation_chapter
+from nnlib.check import _ch10_initialisation
 from nnlib.check._core import CheckFailed
 
 
 def test_the_checkers_are_the_ones_in_check():
     # Another chapter's module must not shadow these names in nnlib.check.
-    assert check.init_xavier is _initialisation_chapter.init_xavier
-    assert check.xavier_z_variance is _initialisation_chapter.xavier_z_variance
+    assert check.init_xavier is _ch10_initialisation.init_xavier
+    assert check.xavier_z_variance is _ch10_initialisation.xavier_z_variance
 
 
 # --- init_xavier --------------------------------------------------------------------------

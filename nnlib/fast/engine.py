@@ -19,11 +19,11 @@ step by step and measures each one:
    overflow is silenced here. And the backward pass stops before dA[0], the
    gradient with respect to X, which no parameter needs.
 3. Blocks. The sigmoid and the slope are computed a block of 32768 entries
-   at a time (``nnlib/_blocks.py``), so that the operations on each entry
+   at a time (``nnlib/fast/blocks.py``), so that the operations on each entry
    run inside the processor's cache.
 4. Threads. A large batch is cut into slices of examples, one per core, each
    slice taken forwards and backwards in a thread of its own with BLAS kept
-   to one core per thread (``nnlib/_threads.py``); the slices' gradients are
+   to one core per thread (``nnlib/fast/threads.py``); the slices' gradients are
    summed and the slices' costs averaged, each weighted by its share of the
    examples.
 5. Checks once. The data are checked before the first epoch, not in every
@@ -42,13 +42,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from nnlib._blocks import blockwise
-from nnlib._checks import check_params, check_training, check_X, check_Y
-from nnlib._threads import blas_on_one_core, threads_for
+from nnlib.fast.blocks import blockwise
+from nnlib._validate import validate_params, validate_training, validate_X, validate_Y
+from nnlib.fast.threads import blas_on_one_core, threads_for
 from nnlib.cost import cost_function
 from nnlib.params import init_params
 
-__all__ = ["train", "cost_and_grads"]
+__all__ = ["train", "cost_and_grads", "train_with_options", "Step", "Slice", "sigmoid_in_place", "times_sigmoid_slope"]
 
 
 def train(
@@ -67,10 +67,10 @@ def train(
     (n_x, m), Y of shape (n_L, m), and back the trained ``W1, b1, ..., WL,
     bL`` with one cost per epoch.
     """
-    return _train(X, Y, layer_dims, epochs, lr, seed, batch_size, dtype)
+    return train_with_options(X, Y, layer_dims, epochs, lr, seed, batch_size, dtype)
 
 
-def _train(
+def train_with_options(
     X, Y, layer_dims, epochs, lr, seed=3, batch_size=None, dtype=np.float64,
     *, buffers_once: bool = True, blocks: bool = True, threads: int | None = None,
 ):
@@ -78,9 +78,9 @@ def _train(
 
     buffers_once=False makes every step's buffers afresh; blocks=False runs
     the elementwise work on whole arrays; threads=1 keeps to one thread (None:
-    as many as pay, see nnlib/_threads.py). All on is ``train``.
+    as many as pay, see nnlib/fast/threads.py). All on is ``train``.
     """
-    dims, X, Y, epochs, lr, batch_size, dtype = check_training(
+    dims, X, Y, epochs, lr, batch_size, dtype = validate_training(
         X, Y, layer_dims, epochs, lr, batch_size, dtype
     )
     m = X.shape[1]
@@ -90,7 +90,7 @@ def _train(
     if threads is None:
         threads = threads_for(-(-m // n_batches), dims)
     elementwise = blockwise if blocks else _whole
-    steps = {}  # one _Step, with its buffers, per batch size (at most two sizes)
+    steps = {}  # one Step, with its buffers, per batch size (at most two sizes)
     cost_history = []
     with blas_on_one_core(threads), _pool(threads) as pool:
         for _ in range(epochs):
@@ -102,7 +102,7 @@ def _train(
             for batch in batches:
                 size = m if batch is None else len(batch)
                 if size not in steps or not buffers_once:
-                    steps[size] = _Step(dims, size, dtype, threads, elementwise)
+                    steps[size] = Step(dims, size, dtype, threads, elementwise)
                 costs.append(steps[size].run(X, Y, batch, params, lr, pool))
             cost_history.append(sum(costs) / n_batches)
     return params, cost_history
@@ -123,12 +123,12 @@ def cost_and_grads(
     grads : dict of str to ndarray
         ``dW1, db1, ..., dWL, dbL``, as ``nnlib.backprop`` returns them.
     """
-    L = check_params(params)
+    L = validate_params(params)
     dims = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
     dtype = params["W1"].dtype
-    X = check_X(X, dims[0]).astype(dtype, copy=False)
-    Y = check_Y(Y, (dims[-1], X.shape[1])).astype(dtype, copy=False)
-    step = _Step(dims, X.shape[1], dtype, threads)
+    X = validate_X(X, dims[0]).astype(dtype, copy=False)
+    Y = validate_Y(Y, (dims[-1], X.shape[1])).astype(dtype, copy=False)
+    step = Step(dims, X.shape[1], dtype, threads)
     W = [None] + [params[f"W{l}"] for l in range(1, L + 1)]
     b = [None] + [params[f"b{l}"] for l in range(1, L + 1)]
     with _pool(threads) as pool:
@@ -150,7 +150,7 @@ def _pool(threads: int):
     return ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext()
 
 
-class _Step:
+class Step:
     """One gradient-descent step on batches of one size, with its buffers made once."""
 
     def __init__(self, dims, size, dtype, threads, elementwise=blockwise):
@@ -158,7 +158,7 @@ class _Step:
         self.m = size
         ends = [size * i // threads for i in range(threads + 1)]
         self.slices = [
-            _Slice(dims, start, end, dtype, elementwise)
+            Slice(dims, start, end, dtype, elementwise)
             for start, end in zip(ends, ends[1:])
             if end > start
         ]
@@ -208,7 +208,7 @@ def _sum_into(out: np.ndarray, parts: list[np.ndarray]) -> None:
         out += part
 
 
-class _Slice:
+class Slice:
     """Examples start:end of a batch: forward and backward, in buffers of its own."""
 
     def __init__(self, dims, start, end, dtype, elementwise=blockwise):
@@ -258,7 +258,7 @@ class _Slice:
         for l in range(1, self.L + 1):
             np.matmul(W[l], A_prev, out=A[l])
             A[l] += b[l]
-            self.elementwise(_sigmoid_in_place, A[l], out=A[l])
+            self.elementwise(sigmoid_in_place, A[l], out=A[l])
             A_prev = A[l]
         cost = cost_function(A[self.L], Y_s)
         dZ = np.subtract(A[self.L], Y_s, out=self.dZL)  # dZ[L] = AL - Y
@@ -268,11 +268,11 @@ class _Slice:
             np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
             if l > 1:
                 dA = np.matmul(W[l].T, dZ, out=self.dA[l - 1])
-                dZ = self.elementwise(_times_sigmoid_slope, dA, A_prev, out=dA)
+                dZ = self.elementwise(times_sigmoid_slope, dA, A_prev, out=dA)
         return cost
 
 
-def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
+def sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
     """A = 1 / (1 + e^-Z), in place if A is Z: four passes, no choice per entry.
 
     For Z below about -709, e^-Z overflows to inf and A comes out 0, where
@@ -285,7 +285,7 @@ def _sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
     np.reciprocal(A, out=A)
 
 
-def _times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
+def times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:
     """Write dZ = dA * A * (1 - A) into out (out may be dA), with A = sigmoid(Z)."""
     np.multiply(dA, A, out=out)
     out *= 1 - A

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import check_params, check_training, check_X, check_Y
+from nnlib._validate import validate_params, validate_training, validate_X, validate_Y
 from nnlib.backward import backprop
 from nnlib.cost import cost_function
 from nnlib.forward import forward_prop
@@ -60,7 +60,7 @@ def train(
         mini-batches, the mean of the batches' costs, each measured before
         its own step).
     """
-    dims, X, Y, epochs, lr, batch_size, dtype = check_training(
+    dims, X, Y, epochs, lr, batch_size, dtype = validate_training(
         X, Y, layer_dims, epochs, lr, batch_size, dtype
     )
     m = X.shape[1]
@@ -107,7 +107,7 @@ def predict(
     -------
     Y_hat : ndarray of int, shape (n_L, m)
     """
-    check_params(params)
+    validate_params(params)
     # at 0 or 1 every example would get the same label
     if not 0 < threshold < 1:
         raise ValueError(
@@ -146,8 +146,8 @@ def accuracy(Y_hat: np.ndarray, Y: np.ndarray) -> float:
             f"pass the "
             "probabilities AL instead of predict(X, params)?"
         )
-    Y_hat = check_Y(Y_hat, np.shape(Y_hat), name="Y_hat")
-    Y = check_Y(Y, Y_hat.shape)
+    Y_hat = validate_Y(Y_hat, np.shape(Y_hat), name="Y_hat")
+    Y = validate_Y(Y, Y_hat.shape)
     return float(np.mean(Y_hat == Y))
 
 
@@ -186,11 +186,11 @@ def train_with_validation(
     val_cost_history : list of float, length epochs
         Validation cost before each step.
     """
-    dims, X, Y, epochs, lr, _, _ = check_training(
+    dims, X, Y, epochs, lr, _, _ = validate_training(
         X, Y, layer_dims, epochs, lr, None, np.float64
     )
-    X_val = check_X(X_val, dims[0], where=f"layer_dims[0] = {dims[0]}")
-    Y_val = check_Y(Y_val, (dims[-1], X_val.shape[1]), name="Y_val")
+    X_val = validate_X(X_val, dims[0], where=f"layer_dims[0] = {dims[0]}")
+    Y_val = validate_Y(Y_val, (dims[-1], X_val.shape[1]), name="Y_val")
     params = init_params(dims, seed)
     cost_history, val_cost_history = [], []
     for _ in range(epochs):

@@ -1,4 +1,4 @@
-"""Input checks for the functions a learner calls directly.
+"""Input validation for the functions a learner calls directly.
 
 Each check raises ``ValueError`` with a message in the book's terms: what was
 expected, what came, and, where a common slip explains it, what to try. The
@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 
-def check_layer_dims(layer_dims) -> list[int]:
+def validate_layer_dims(layer_dims) -> list[int]:
     """Return layer_dims as a list of ints, or say why it cannot be one."""
     if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
         raise ValueError(
@@ -33,7 +33,7 @@ def check_layer_dims(layer_dims) -> list[int]:
     return [int(n) for n in dims]
 
 
-def check_params(params) -> int:
+def validate_params(params) -> int:
     """Check W1, b1, ..., WL, bL fit together; return the number of layers L."""
     if not isinstance(params, dict) or not params:
         raise ValueError(
@@ -70,7 +70,7 @@ def check_params(params) -> int:
     return L
 
 
-def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
+def validate_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
     """Check X is a finite (n_x, m) array of examples in columns (any n_x if None)."""
     X = _as_float_array(X, "X")
     if X.ndim != 2:
@@ -102,7 +102,7 @@ def check_X(X, n_x: int | None, where: str = "W1") -> np.ndarray:
     return X
 
 
-def check_Y(Y, shape: tuple[int, int], name: str = "Y") -> np.ndarray:
+def validate_Y(Y, shape: tuple[int, int], name: str = "Y") -> np.ndarray:
     """Check Y holds 0/1 labels in an array of the given (n_L, m) shape."""
     Y = _as_float_array(Y, name)
     if Y.shape != shape:
@@ -123,7 +123,7 @@ def check_Y(Y, shape: tuple[int, int], name: str = "Y") -> np.ndarray:
     return Y
 
 
-def check_positive(value, name: str) -> float:
+def validate_positive(value, name: str) -> float:
     """Check a learning rate or similar is a finite number above zero."""
     if (
         isinstance(value, bool)
@@ -135,7 +135,7 @@ def check_positive(value, name: str) -> float:
     return float(value)
 
 
-def check_count(value, name: str) -> int:
+def validate_count(value, name: str) -> int:
     """Check an epoch count or similar is a whole number, zero or more."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise ValueError(
@@ -144,7 +144,7 @@ def check_count(value, name: str) -> int:
     return int(value)
 
 
-def check_batch_size(batch_size, m: int) -> int:
+def validate_batch_size(batch_size, m: int) -> int:
     """Check a mini-batch size is None (all m examples) or a whole number from 1."""
     if batch_size is None:
         return m
@@ -160,7 +160,7 @@ def check_batch_size(batch_size, m: int) -> int:
     return min(int(batch_size), m)
 
 
-def check_dtype(dtype) -> np.dtype:
+def validate_dtype(dtype) -> np.dtype:
     """Check a training precision is float64 or float32."""
     try:
         chosen = np.dtype(dtype)
@@ -171,7 +171,7 @@ def check_dtype(dtype) -> np.dtype:
     return chosen
 
 
-def check_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
+def validate_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
     """Check everything ``train`` is given; return it as the loop needs it.
 
     Returns
@@ -180,13 +180,13 @@ def check_training(X, Y, layer_dims, epochs, lr, batch_size, dtype) -> tuple:
         ``layer_dims`` as a list of ints; X and Y as arrays of ``dtype``;
         ``batch_size`` as a number of examples (m for None).
     """
-    dims = check_layer_dims(layer_dims)
-    X = check_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
-    Y = check_Y(Y, (dims[-1], X.shape[1]))
-    epochs = check_count(epochs, "epochs")
-    lr = check_positive(lr, "lr")
-    batch_size = check_batch_size(batch_size, X.shape[1])
-    dtype = check_dtype(dtype)
+    dims = validate_layer_dims(layer_dims)
+    X = validate_X(X, dims[0], where=f"layer_dims[0] = {dims[0]}")
+    Y = validate_Y(Y, (dims[-1], X.shape[1]))
+    epochs = validate_count(epochs, "epochs")
+    lr = validate_positive(lr, "lr")
+    batch_size = validate_batch_size(batch_size, X.shape[1])
+    dtype = validate_dtype(dtype)
     X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
     return dims, X, Y, epochs, lr, batch_size, dtype
 

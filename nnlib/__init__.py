@@ -29,7 +29,7 @@ moving data between them and nnlib.
 from nnlib.activations import sigmoid, sigmoid_backward
 from nnlib.backward import backprop, linear_backward, one_layer_backward
 from nnlib.cost import cost_function
-from nnlib.datasets import load_breast_cancer, make_moons, standardize, train_test_split
+from nnlib.datasets import load_breast_cancer, load_digits, make_moons, standardize, train_test_split
 from nnlib.datasets import train_val_test_split
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
@@ -65,6 +65,7 @@ __all__ = [
     "cost_rounding_bound",
     "rounding_limits",
     "load_breast_cancer",
+    "load_digits",
     "make_moons",
     "standardize",
     "train_test_split",

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlib import load_breast_cancer, make_moons, standardize, train_test_split, train_val_test_split
+from nnlib import load_breast_cancer, load_digits, make_moons, standardize, train_test_split, train_val_test_split
 
 
 def test_breast_cancer_layout_and_counts():
@@ -82,3 +82,25 @@ def test_three_way_split_rejects_bad_fractions():
         train_val_test_split(X, Y, val_fraction=0.01)
     with pytest.raises(ValueError, match=r"Y has shape \(1, 3\)"):
         train_val_test_split(X, np.zeros((1, 3)))
+
+
+def test_digits_layout_counts_and_first_image():
+    # 1,797 images in columns, 64 pixels of 0..16 each, labels 0..9 with 174 to 183 of each.
+    X, labels = load_digits()
+    assert X.shape == (64, 1797) and labels.shape == (1, 1797)
+    assert X.dtype == np.float64 and np.issubdtype(labels.dtype, np.integer)
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+    np.testing.assert_array_equal(np.bincount(labels.ravel()), [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
+    # The first row of the source file is a 0 whose top row of pixels reads 0 0 5 13 9 1 0 0.
+    assert labels[0, 0] == 0
+    np.testing.assert_array_equal(X[:, 0].reshape(8, 8)[0], [0, 0, 5, 13, 9, 1, 0, 0])
+
+
+def test_digits_are_owned_arrays_a_learner_may_change():
+    # Each call returns fresh, contiguous arrays: changing one leaves the next call's alone.
+    X, labels = load_digits()
+    assert X.flags.owndata and X.flags.c_contiguous and labels.flags.c_contiguous
+    X[:] = -1
+    labels[:] = -1
+    X2, labels2 = load_digits()
+    assert X2.min() == 0 and labels2.min() == 0

@@ -13,7 +13,9 @@ book's appendix "How fast is from scratch?" builds it step by step.
 ``train_with_validation`` serve the training chapter's honest measurements;
 ``gradient_checking`` the chapter on checking gradients. The learner's input
 is validated at the entry points (``_validate``); the exercises' checkers
-are ``nnlib.check``.
+are ``nnlib.check``. Beyond the tutorial's network: ``rectifier`` (relu,
+relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
+softmax_cost) for many classes, with ``load_digits`` to learn them on.
 
 Shapes: one example per column, everywhere.
 
@@ -41,6 +43,8 @@ from nnlib.gradient_checking import (
     rounding_limits,
 )
 from nnlib.params import init_params
+from nnlib.rectifier import relu, relu_backward
+from nnlib.multiclass import log_softmax, one_hot, softmax, softmax_cost
 from nnlib.training import accuracy, predict, train
 from nnlib.training import train_with_validation
 from nnlib.metrics import confusion_matrix, precision, recall
@@ -75,6 +79,12 @@ __all__ = [
     "confusion_matrix",
     "precision",
     "recall",
+    "relu",
+    "relu_backward",
+    "one_hot",
+    "softmax",
+    "log_softmax",
+    "softmax_cost",
 ]
 
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ import pytest
 import nnlib
 from nnlib import show_source
 
-TEXTBOOK_MODULES = ["params", "activations", "forward", "cost", "backward", "update", "training", "_validate"]
+TEXTBOOK_MODULES = ["params", "activations", "forward", "cost", "backward", "update", "training", "_validate", "rectifier", "multiclass"]
 SPEED_WORDS = ["blockwise", "ThreadPool", "contextvars", "out=", "inputs_checked", "threadpoolctl"]
 
 

@@ -36,6 +36,7 @@ def course_copy(where: Path, address: str = PLACEHOLDER) -> Path:
     shutil.copytree(ROOT / "book", where / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "_ext", where / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tools", where / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / ".github", where / ".github")
     config = where / "_config.yml"
     config.write_text(configure._set_config(config.read_text(), f"https://github.com/{address}", "main"))
     url = f"https://github.com/{address}"
@@ -90,6 +91,15 @@ def test_configure_sets_the_address_everywhere_and_a_built_page_follows_it(tmp_p
     (cell,) = [c for c in nbformat.read(download, as_version=4).cells if c.source.startswith(MARKER)]
     assert f'NNLIB_REPOSITORY = "https://github.com/{EXAMPLE}"' in cell.source
     assert f'NNLIB_REF = "{ref}"' in cell.source
+
+
+def test_configure_sets_the_branch_too(tmp_path):
+    course = course_copy(tmp_path / "course")
+    changed = configure.configure(course, EXAMPLE, "dev")
+    assert configure.repository(course) == (f"https://github.com/{EXAMPLE}", "dev")
+    assert yaml.safe_load((course / configure.WORKFLOW).read_text())[True]["push"]["branches"] == ["dev"]
+    nb = nbformat.read(course / "book" / f"{CHAPTER}.ipynb", as_version=4)
+    assert 'NNLIB_REF = "dev"' in nb.cells[1].source and configure.WORKFLOW in changed
 
 
 def test_configure_refuses_what_is_not_a_repository(tmp_path):

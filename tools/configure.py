@@ -6,7 +6,8 @@
 The address is written into `_config.yml` (`repository:`, from which the book's
 launch, download, edit and repository buttons follow), into every notebook's
 install cell (tools/sync_install_cell.py), and into the GitHub, Binder and
-Colab links of README.md and CITATION.cff, where they have any. `--check`
+Colab links of README.md and CITATION.cff, where they have any; the branch
+also into the publishing workflow's trigger. `--check`
 exits 1, saying what to do, while the address is still the placeholder
 `your-org/nn-from-scratch`, so that nothing is published with links that lead
 nowhere.
@@ -30,6 +31,7 @@ REPO_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z
 BRANCH_RE = re.compile(r"(?!-)(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]{1,200}(?<![./])")
 # Files whose links name the repository, besides _config.yml and the notebooks.
 LINKED_FILES = ("README.md", "CITATION.cff")
+WORKFLOW = ".github/workflows/publish.yml"
 
 
 def slug(url: str) -> str:
@@ -99,6 +101,13 @@ def configure(root: Path, repo: str, branch: str = "main") -> list[str]:
             if new_text != text:
                 path.write_text(new_text)
                 changed.append(name)
+    workflow = root / WORKFLOW
+    if workflow.exists():  # it publishes on pushes to the book's branch
+        text = workflow.read_text()
+        new_text = re.sub(r"^(\s+branches: )\[[^\]]*\]", rf"\g<1>[{branch}]", text, count=1, flags=re.M)
+        if new_text != text:
+            workflow.write_text(new_text)
+            changed.append(WORKFLOW)
     for path in sorted((root / "book").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         if sync(nb, url, branch):

@@ -11,6 +11,9 @@
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
 #   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
 #               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
+#   make configure REPO=owner/name [BRANCH=main]   the book's address, set everywhere
+#   make publish        build and push _build/html to the gh-pages branch (not with the placeholder)
+#   make learner-test   the learner's install (.[lab]) in a fresh venv, one chapter run in it
 
 PYTHON ?= python3
 VENV := .venv

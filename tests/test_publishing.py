@@ -102,6 +102,24 @@ def test_configure_sets_the_branch_too(tmp_path):
     assert 'NNLIB_REF = "dev"' in nb.cells[1].source and configure.WORKFLOW in changed
 
 
+def test_configure_relinks_readme_and_citation_but_no_other_project(tmp_path):
+    course = course_copy(tmp_path / "course")
+    (course / "CITATION.cff").write_text(
+        f'repository-code: "https://github.com/{PLACEHOLDER}"\n'
+        f'url: "https://{PLACEHOLDER.replace("/", ".github.io/")}/"\n')
+    with open(course / "README.md", "a") as readme:
+        readme.write(f"\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{PLACEHOLDER}/main)\n"
+                     f"Not ours: https://github.com/{PLACEHOLDER}-fork, https://github.com/containers/bubblewrap\n")
+    changed = configure.configure(course, "Example/course")
+    assert {"README.md", "CITATION.cff"} <= set(changed)
+    citation = (course / "CITATION.cff").read_text()
+    assert 'repository-code: "https://github.com/Example/course"' in citation
+    assert 'url: "https://example.github.io/course/"' in citation
+    readme = (course / "README.md").read_text()
+    assert "https://mybinder.org/v2/gh/Example/course/main" in readme
+    assert f"https://github.com/{PLACEHOLDER}-fork" in readme and "github.com/containers/bubblewrap" in readme
+
+
 def test_configure_refuses_what_is_not_a_repository(tmp_path):
     course = course_copy(tmp_path / "course")
     for bad in ("course", "example/course/extra", "-x/course", "example/co urse", ""):

@@ -6,7 +6,8 @@
 The address is written into `_config.yml` (`repository:`, from which the book's
 launch, download, edit and repository buttons follow), into every notebook's
 install cell (tools/sync_install_cell.py), and into the GitHub, Binder and
-Colab links of README.md and CITATION.cff, where they have any; the branch
+Colab links and GitHub Pages addresses of README.md and CITATION.cff, where
+they have any; the branch
 also into the publishing workflow's trigger. `--check`
 exits 1, saying what to do, while the address is still the placeholder
 `your-org/nn-from-scratch`, so that nothing is published with links that lead
@@ -72,8 +73,12 @@ def _set_config(text: str, url: str, branch: str) -> str:
 
 
 def _relink(text: str, old: str, new: str) -> str:
-    """Replace owner/name old by new in GitHub, Binder and Colab links only."""
-    return re.sub(rf"(github\.com/|/gh/|/github/){re.escape(old)}(?=[/@#?)\s\"'>\]]|$)", rf"\g<1>{new}", text)
+    """Replace owner/name old by new in GitHub, Binder and Colab links, and in GitHub Pages addresses."""
+    end = r"(?=[/@#?)\s\"'>\]]|$)"
+    text = re.sub(rf"(github\.com/|/gh/|/github/){re.escape(old)}{end}", rf"\g<1>{new}", text)
+    (old_owner, old_name), (owner, name) = old.split("/"), new.split("/")
+    return re.sub(rf"\b{re.escape(old_owner)}\.github\.io/{re.escape(old_name)}{end}",
+                  f"{owner.lower()}.github.io/{name}", text, flags=re.I)
 
 
 def configure(root: Path, repo: str, branch: str = "main") -> list[str]:
@@ -89,7 +94,7 @@ def configure(root: Path, repo: str, branch: str = "main") -> list[str]:
 
     config = root / "_config.yml"
     text = config.read_text()
-    new_text = _set_config(text, url, branch)
+    new_text = _relink(_set_config(text, url, branch), old, repo)  # and any other link to the book, such as html.baseurl
     if new_text != text:
         config.write_text(new_text)
         changed.append("_config.yml")

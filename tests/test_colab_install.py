@@ -117,7 +117,7 @@ def test_a_failed_install_says_what_to_do_on_colab_binder_and_locally(tmp_path):
         assert where in error, f"{where!r} missing from the message:\n{error}"
 
 
-def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path):
+def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path, monkeypatch):
     # On Colab a student edition would otherwise install the full nnlib and run its
     # functions instead of the student's: its first cell installs nothing and says why.
     sys.path.insert(0, str(ROOT / "instructor"))
@@ -140,8 +140,11 @@ def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path)
     result = run_cell(Path(sys.executable), source, alone)
     assert result.returncode != 0 and "is the full library" in result.stderr, result.stderr
 
-    folder = tmp_path / chapter  # as make student lays it out: the notebook beside nnlib/
-    folder.mkdir()
-    coursework.student_nnlib(folder / "nnlib", {"sigmoid": "Exercise 3.1"}, chapter)
+    # As make student lays it out: the notebook beside its nnlib/, whose first code cell is this one.
+    monkeypatch.setattr(coursework, "COURSE", tmp_path / "course")
+    coursework.make_source(chapter)
+    folder = tmp_path / "course" / "source" / chapter
+    code = [c for c in nbformat.read(folder / f"{chapter}.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert code[0].source == source
     result = run_cell(python, source, folder)
     assert result.returncode == 0, result.stderr

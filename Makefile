@@ -11,6 +11,9 @@
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
 #   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
 #               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
+#   make configure REPO=owner/name [BRANCH=main]   the book's address, set everywhere
+#   make publish        build and push _build/html to the gh-pages branch (not with the placeholder)
+#   make learner-test   the learner's install (.[lab]) in a fresh venv, one chapter run in it
 
 PYTHON ?= python3
 VENV := .venv
@@ -48,6 +51,7 @@ _build/.cache-matches-nnlib: $(NNLIB_FILES)
 
 book: $(STAMP) _build/.cache-matches-nnlib
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python tools/finish_site.py _build/html
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 unit: $(STAMP) $(BWRAP)
@@ -146,7 +150,7 @@ test-oldest: $(OLDEST)/.installed
 
 # A fresh lock from the newest releases that requirements.txt allows, then the tests.
 upgrade-deps: $(STAMP)
-	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --no-emit-package nnlib \
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --no-emit-package nnlib-from-scratch \
 	  --custom-compile-command "make upgrade-deps" requirements.txt -o $(LOCK)
 	$(BIN)/uv pip compile --quiet --upgrade --resolution lowest-direct --python-version $(OLDEST_PYTHON_VERSION) \
 	  --custom-compile-command "make upgrade-deps" tests/oldest.in -o tests/oldest.lock
@@ -207,6 +211,53 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_train.py
+
+# The book's address and publishing (README, "Publishing your own copy").
+# configure writes github.com/REPO into _config.yml, the notebooks' install
+# cells and README/CITATION links; check-address refuses the placeholder;
+# publish pushes _build/html (with .nojekyll) to the gh-pages branch of origin.
+.PHONY: configure check-address publish
+REPO ?=
+BRANCH ?= main
+
+configure: $(STAMP)
+	@test -n "$(REPO)" || { echo "usage: make configure REPO=owner/name [BRANCH=main]"; exit 2; }
+	$(BIN)/python tools/configure.py "$(REPO)" --branch "$(BRANCH)"
+
+check-address: | $(STAMP)
+	@$(BIN)/python tools/configure.py --check
+
+publish: check-address
+	@git diff --quiet HEAD -- || { echo "Uncommitted changes: commit them first, so that readers' install cells install the commit the pages show."; exit 1; }
+	@test -n "$$(git branch -r --contains HEAD)" || { echo "HEAD is on no remote branch: push it first, so that readers' install cells can install it."; exit 1; }
+	$(MAKE) book
+	$(BIN)/ghp-import -n -p -m "Publish the book built from $$(git rev-parse HEAD)" _build/html
+	@echo "Pushed _build/html to the gh-pages branch; in the repository's Settings > Pages, deploy from that branch."
+
+# The learner's install (pyproject.toml's [lab] extra) in a fresh virtual
+# environment, measured, and one chapter run in it top to bottom.
+.PHONY: learner-test
+LEARNER := _build/learner
+LEARNER_CHAPTER := 08_train
+
+learner-test: $(STAMP)
+	rm -rf $(LEARNER) && mkdir -p $(LEARNER)/work $(LEARNER)/src
+	@# From a copy of the sources, so that building the wheel leaves no build/ in the checkout.
+	cp -r pyproject.toml README.md LICENSE nnlib $(LEARNER)/src/
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(LEARNER)/venv
+	@start=$$(date +%s); \
+	$(BIN)/uv pip install --quiet --python $(LEARNER)/venv/bin/python "$(LEARNER)/src[lab]" -c $(LOCK) || exit 1; \
+	echo "learner's install: $$($(BIN)/uv pip list --quiet --python $(LEARNER)/venv/bin/python | tail -n +3 | wc -l) packages," \
+	  "$$(du -sm $(LEARNER)/venv | cut -f1) MB, $$(( $$(date +%s) - start )) s (uv, with its cache)"
+	@for heavy in jupyter-book nbgrader playwright pytest; do \
+	  if $(BIN)/uv pip show --quiet --python $(LEARNER)/venv/bin/python $$heavy >/dev/null 2>&1; then \
+	    echo "the learner's install brings $$heavy, which only the course's own tools need"; exit 1; fi; done
+	cp book/$(LEARNER_CHAPTER).ipynb $(LEARNER)/work/
+	cd $(LEARNER)/work && MPLBACKEND=Agg ../venv/bin/jupyter execute --inplace $(LEARNER_CHAPTER).ipynb
+	cd $(LEARNER)/work && ../venv/bin/python -c "import nnlib, sys; sys.exit(0 if '/venv/' in nnlib.__file__ else 'nnlib came from ' + nnlib.__file__ + ', not the install')"
+	@echo "$(LEARNER_CHAPTER) ran in the learner's install."
+
+test: learner-test
 
 clean:
 	rm -rf _build tests/site/node_modules

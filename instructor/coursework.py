@@ -140,10 +140,44 @@ def unfold_answer_cells(nb) -> None:
                 del cell.metadata["jupyter"]
 
 
+INSTALL_MARKER = "# nnlib-install-cell"  # the book's first code cell (tools/sync_install_cell.py)
+
+
+def student_install_cell(chapter: str) -> str:
+    """The student edition's first code cell: it checks for the student edition of nnlib, installs nothing.
+
+    The book's cell installs the full nnlib where none is importable, as on
+    Colab; in a student edition that would run nnlib's functions where the
+    chapter must run the student's. The student edition of nnlib is the folder
+    beside the notebook, so this cell only checks that it is the one imported,
+    and says what to do when it is not.
+    """
+    return f"""{INSTALL_MARKER} (student edition)
+# This workbook runs on the student edition of nnlib: the folder nnlib/ that came
+# with it, beside this notebook. It leaves the functions of this chapter's
+# exercises to you, so it is not the nnlib on PyPI or GitHub, and this cell
+# installs nothing: it checks that the edition beside the notebook is the one in use.
+import importlib.util
+
+if importlib.util.find_spec("nnlib") is None or importlib.util.find_spec("nnlib._edition") is None:
+    raise RuntimeError(
+        "This workbook needs the student edition of nnlib, the folder nnlib/ that came with it "
+        "({chapter}/nnlib/), in the folder the notebook runs in. "
+        + ("No nnlib is installed here. " if importlib.util.find_spec("nnlib") is None else
+           "The nnlib found here is the full library, which would run its own functions instead of yours. ")
+        + "Open the notebook from its chapter folder (JupyterLab, JupyterHub, or Jupyter on your own machine). "
+        "A notebook opened on its own on Colab cannot run: upload the chapter folder too "
+        "(for example as a zip, then unzip it and %cd into it), or ask your instructor."
+    )"""
+
+
 def make_source(chapter: str) -> dict[str, str]:
     """Write the course's ``source/<chapter>/`` from ``book/``; return the withheld functions."""
     nb = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
     unfold_answer_cells(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith(INSTALL_MARKER):
+            cell.source = student_install_cell(chapter)
     names = withheld(nb)
     banner = nbformat.v4.new_markdown_cell(_banner(names))
     banner.metadata["tags"] = ["student-edition"]

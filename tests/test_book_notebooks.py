@@ -39,7 +39,9 @@ def test_first_code_cell_installs_nnlib_from_the_configured_repository(stem):
     assert first.startswith(INSTALL_MARKER), f"{stem}: the first code cell is not the install cell"
     assert sum(source(c).startswith(INSTALL_MARKER) for c in code) == 1
     url, branch = repository_url()
-    assert f"git+{url}@{branch}" in first, f"{stem}: install cell does not use {url}@{branch}"
+    assert f'NNLIB_REPOSITORY = "{url}"' in first, f"{stem}: install cell does not use {url}"
+    assert f'NNLIB_REF = "{branch}"' in first, f"{stem}: install cell does not install {branch}"
+    assert '"nnlib-from-scratch @ git+{NNLIB_REPOSITORY}@{NNLIB_REF}"' in first  # nnlib's name on PyPI
     assert 'find_spec("nnlib") is None' in first  # does nothing where nnlib is installed
     assert "remove-cell" in code[0]["metadata"].get("tags", [])
 

@@ -33,7 +33,7 @@ def wheel(tmp_path_factory):
          "-w", str(out), str(src)],
         check=True,
     )
-    (built,) = out.glob("nnlib-*.whl")
+    (built,) = out.glob("nnlib_from_scratch-*.whl")
     return built
 
 
@@ -87,3 +87,64 @@ def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, mo
 
     where = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
     assert where.startswith(str(tmp_path / "env")), f"nnlib came from {where}, not the wheel"
+
+
+def install_cell(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("# nnlib-install-cell")]
+    return cell.source
+
+
+def run_cell(python: Path, source: str, cwd: Path, **env) -> subprocess.CompletedProcess:
+    """Run a cell's source as a script in cwd (sys.path[0] is cwd, as in a kernel)."""
+    script = cwd / "_cell.py"
+    script.write_text(source)
+    environment = {"PATH": "/usr/bin:/bin", "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", **env}
+    return subprocess.run([python, script.name], cwd=cwd, capture_output=True, text=True, env=environment)
+
+
+def test_a_failed_install_says_what_to_do_on_colab_binder_and_locally(tmp_path):
+    # Not a bare CalledProcessError: the reader learns what failed and what to do where they are.
+    python = python_without_nnlib(tmp_path / "env")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_cell(python, install_cell(NOTEBOOKS[0]), work, NNLIB_PIP_SPEC=str(tmp_path / "missing.whl"))
+    assert result.returncode != 0
+    error = result.stderr
+    assert "CalledProcessError" not in error
+    assert "RuntimeError: Could not install nnlib" in error, error
+    for where in ("On Colab:", "On Binder:", "On your own machine:", "pip said:", "missing.whl"):
+        assert where in error, f"{where!r} missing from the message:\n{error}"
+
+
+def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path, monkeypatch):
+    # On Colab a student edition would otherwise install the full nnlib and run its
+    # functions instead of the student's: its first cell installs nothing and says why.
+    sys.path.insert(0, str(ROOT / "instructor"))
+    try:
+        import coursework
+    finally:
+        sys.path.remove(str(ROOT / "instructor"))
+    chapter = "03_sigmoid"
+    source = coursework.student_install_cell(chapter)
+    assert "pip" not in source and "git+" not in source
+    python = python_without_nnlib(tmp_path / "env")
+
+    alone = tmp_path / "alone"  # the notebook opened on its own, as on Colab
+    alone.mkdir()
+    result = run_cell(python, source, alone)
+    assert result.returncode != 0 and "No nnlib is installed here" in result.stderr, result.stderr
+    assert "Colab cannot run" in result.stderr
+
+    # The full nnlib (this checkout's, editable in the test's Python) is refused too.
+    result = run_cell(Path(sys.executable), source, alone)
+    assert result.returncode != 0 and "is the full library" in result.stderr, result.stderr
+
+    # As make student lays it out: the notebook beside its nnlib/, whose first code cell is this one.
+    monkeypatch.setattr(coursework, "COURSE", tmp_path / "course")
+    coursework.make_source(chapter)
+    folder = tmp_path / "course" / "source" / chapter
+    code = [c for c in nbformat.read(folder / f"{chapter}.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert code[0].source == source
+    result = run_cell(python, source, folder)
+    assert result.returncode == 0, result.stderr

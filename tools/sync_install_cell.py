@@ -25,11 +25,27 @@ def repository(root: Path) -> tuple[str, str]:
     return repo["url"].rstrip("/"), repo.get("branch") or "main"
 
 
+# The book's build (tools/finish_site.py) writes the commit it was built from
+# over this line in the notebooks readers download, so that they install the
+# library the page was built with.
+REF_LINE = "NNLIB_REF = "
+PLACEHOLDER = "your-org/nn-from-scratch"
+DISTRIBUTION = "nnlib-from-scratch"  # the name on PyPI and for pip; the import name is nnlib
+
+
 def install_source(url: str, branch: str) -> str:
+    unset = ""
+    if url.endswith("/" + PLACEHOLDER):
+        unset = ("\n            \"This copy of the course has no address yet: NNLIB_REPOSITORY is a placeholder. \""
+                 "\n            \"Whoever published it runs `make configure REPO=owner/name` first.\\n\"")
     return f"""{MARKER}
 # On Colab, or anywhere nnlib is not installed, install the course's library from
-# its repository. Where nnlib is already importable (make lab, make test) this
-# does nothing. NNLIB_PIP_SPEC overrides what is installed (the tests use a wheel).
+# its repository, at NNLIB_REF: in a notebook downloaded from the book, the commit
+# the book was built from; in the repository, the branch. Where nnlib is already
+# importable (make lab, make test, Binder) this does nothing.
+# NNLIB_PIP_SPEC overrides what is installed (the tests use a wheel).
+NNLIB_REPOSITORY = "{url}"
+{REF_LINE}"{branch}"
 import importlib
 import importlib.util
 import os
@@ -37,8 +53,20 @@ import subprocess
 import sys
 
 if importlib.util.find_spec("nnlib") is None:
-    spec = os.environ.get("NNLIB_PIP_SPEC", "nnlib @ git+{url}@{branch}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", spec], check=True)
+    spec = os.environ.get("NNLIB_PIP_SPEC", f"{DISTRIBUTION} @ git+{{NNLIB_REPOSITORY}}@{{NNLIB_REF}}")
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", spec], capture_output=True, text=True)
+    if pip.returncode != 0:
+        said = "\\n".join((pip.stderr or pip.stdout).strip().splitlines()[-10:])
+        raise RuntimeError(
+            f"Could not install nnlib, the course's library: pip install {{spec!r}} failed.\\n"{unset}
+            "On Colab: the runtime needs internet access (it has it by default) and the repository "
+            "must be public.\\n"
+            "On Binder: nnlib comes with the environment; if you see this, the environment was built "
+            "without it: relaunch from the book's Binder button.\\n"
+            "On your own machine: from a clone of the repository, `pip install -e \\".[lab]\\"` "
+            "(or `make lab`), then restart the kernel.\\n"
+            f"pip said:\\n{{said}}"
+        ) from None
     importlib.invalidate_caches()"""
 
 

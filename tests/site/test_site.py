@@ -1,7 +1,8 @@
 """The built book as a reader sees it, in headless Chromium with no network.
 
 For each page in the table of contents: the title, every formula typeset by
-MathJax (served from the book itself), every image loaded, captioned and with
+MathJax (served from the book itself) and no TeX shown as text, in the prose or
+inside a formula, every image loaded, captioned and with
 alt text, no console errors, no request outside the book, in-book links that
 resolve, the previous/next footer, the launch, download and edit buttons; no
 code block wider than the text column at a 1280 px window; no serious or
@@ -32,8 +33,12 @@ REPO = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")
 OWNER_REPO = "/".join(urlsplit(REPO).path.strip("/").split("/")[:2])
 
-# Raw TeX that MathJax should have replaced: $...$, $$, \( \) \[ \], or a control word.
-RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]|\\(?:begin|end|frac|sum|sigma|partial|mathbf|log|cdot|left|right)\b")
+# TeX shown as text: in the prose, what MathJax should have replaced ($...$, $$,
+# \( \) \[ \], a control word such as \frac, a control symbol such as \_); inside a
+# formula, a backslash or dollar in the text MathJax typesets as text (\text{...},
+# or a macro it does not know), e.g. \text{batch\_size}, which shows "batch\_size".
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]|\\[A-Za-z]+|\\[_{}%#&$,;:!|^~]")
+TEX_IN_FORMULA_TEXT = re.compile(r"[\\$]")
 
 # Text nodes a reader sees, outside code and outside what MathJax produced.
 VISIBLE_TEXT_JS = """() => {
@@ -57,6 +62,21 @@ MATH_JS = """() => {
     containers: document.querySelectorAll('mjx-container').length,
     errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
   };
+}"""
+
+# The text inside each typeset formula that MathJax shows as text (<mtext>), with the
+# formula's TeX: where a TeX command landed as literal characters.
+FORMULA_TEXT_JS = """() => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.toMML)) return [];
+  const out = [];
+  for (const item of MathJax.startup.document.math) {
+    const mml = MathJax.startup.toMML(item.root);
+    for (const m of mml.matchAll(/<mtext[^>]*>([^<]*)<\\/mtext>/g)) {
+      const text = m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      out.push({tex: item.math, text});
+    }
+  }
+  return out;
 }"""
 
 IMAGES_JS = """async () => {
@@ -166,6 +186,20 @@ def accessibility(tab, axe_source, mode, problems):
     return violations
 
 
+def tex_shown_as_text(tab) -> list[str]:
+    """TeX a reader sees as characters, after MathJax has typeset the page: in the
+    prose outside code, and in the text parts of formulas."""
+    problems = []
+    for text in tab.evaluate(VISIBLE_TEXT_JS):
+        for m in RAW_TEX.finditer(text):
+            around = text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ").strip()
+            problems.append(f"TeX shown as text: {m.group(0)!r} in {around!r}")
+    for found in tab.evaluate(FORMULA_TEXT_JS):
+        if TEX_IN_FORMULA_TEXT.search(found["text"]):
+            problems.append(f"TeX shown as text inside a formula: {found['text']!r} in ${found['tex'].strip()}$")
+    return problems
+
+
 def load(context, server, page, problems):
     tab = context.new_page()
     tab.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
@@ -205,9 +239,7 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
                         f"first: {math['untypeset'][0]!r}")
     if math["errors"]:
         problems.append(f"MathJax errors: {math['errors'][:3]}")
-    raw = sorted({m.group(0) for text in tab.evaluate(VISIBLE_TEXT_JS) for m in RAW_TEX.finditer(text)})
-    if raw:
-        problems.append(f"raw TeX in the visible text: {raw[:5]}")
+    problems += tex_shown_as_text(tab)
 
     # Images: loaded, opaque, and each figure in the text captioned with real alt text.
     images = tab.evaluate(IMAGES_JS)

@@ -18,6 +18,10 @@
 4. Printed output wraps. A cell's output (a printed message, an error) is
    prose, not code: it wraps at the text column instead of scrolling sideways
    (static/book_page_fixes.css). Code keeps its lines; they are kept short.
+5. Phones. Inline code may break anywhere, so that a long name does not widen
+   the page beyond a 390 px screen (tests/site measures 390, 768 and 1280 px).
+6. One search box. pydata-sphinx-theme 0.17's header, shown on wide screens
+   with nothing in it but a second search field, is hidden (both in the CSS).
 """
 
 from pathlib import Path

@@ -116,8 +116,8 @@ def dark(browser, server, outside_requests):
 
 @pytest.fixture(scope="session")
 def report():
-    """Per page: formulas, images, links, code blocks and accessibility violations
-    found; written next to the screenshots."""
+    """Per page: formulas, images, links, code blocks, accessibility violations
+    and the page's width in each window found; written next to the screenshots."""
     pages = {}
     yield pages
     if pages:
@@ -125,12 +125,13 @@ def report():
         (SCREENSHOTS / "report.json").write_text(json.dumps(pages, indent=1) + "\n")
         lines = [f"{'page':<26} {'formulas':>8} {'images':>6} {'in-book links':>13} "
                  f"{'code blocks':>11} {'too wide':>8} {'axe: critical':>13} {'serious':>7} "
-                 f"{'moderate':>8} {'minor':>5}  title"]
+                 f"{'moderate':>8} {'minor':>5} {'width at 390':>12} {'768':>4} {'1280':>4}  title"]
         for page, row in pages.items():
             axe = row["axe"]
             lines.append(f"{page:<26} {row['formulas']:>8} {row['images']:>6} "
                          f"{row['internal_links']:>13} {row['code_blocks']:>11} "
                          f"{row['code_blocks_too_wide']:>8} {axe['critical']:>13} "
-                         f"{axe['serious']:>7} {axe['moderate']:>8} {axe['minor']:>5}  "
-                         f"{row['title']}")
+                         f"{axe['serious']:>7} {axe['moderate']:>8} {axe['minor']:>5} "
+                         f"{row['widths'].get(390, ''):>12} {row['widths'].get(768, ''):>4} "
+                         f"{row['widths'].get(1280, ''):>4}  {row['title']}")
         (SCREENSHOTS / "report.txt").write_text("\n".join(lines) + "\n")

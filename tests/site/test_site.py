@@ -1,7 +1,8 @@
 """The built book as a reader sees it, in headless Chromium with no network.
 
 For each page in the table of contents: the title, every formula typeset by
-MathJax (served from the book itself), every image loaded, captioned and with
+MathJax (served from the book itself) and no TeX shown as text, in the prose or
+inside a formula, every image loaded, captioned and with
 alt text, no console errors, no request outside the book, in-book links that
 resolve, the previous/next footer, the launch, download and edit buttons; no
 code block wider than the text column at a 1280 px window; no serious or
@@ -31,10 +32,16 @@ PAGES = [TOC["root"]] + CHAPTERS
 REPO = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")
 OWNER_REPO = "/".join(urlsplit(REPO).path.strip("/").split("/")[:2])
+CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+# The whole-book PDF, which `make pdf` puts at the top of the built book.
+PDF_NAME = "neural-networks-from-scratch.pdf"
 
-# Raw TeX that MathJax should have replaced: $...$, $$, \( \) \[ \], or a control word.
-RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]"
-                     r"|\\(?:begin|end|frac|sum|sigma|partial|mathbf|log|cdot|left|right)\b")
+# TeX shown as text: in the prose, what MathJax should have replaced ($...$, $$,
+# \( \) \[ \], a control word such as \frac, a control symbol such as \_); inside a
+# formula, a backslash or dollar in the text MathJax typesets as text (\text{...},
+# or a macro it does not know), e.g. \text{batch\_size}, which shows "batch\_size".
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[()\[\]]|\\[A-Za-z]+|\\[_{}%#&$,;:!|^~]")
+TEX_IN_FORMULA_TEXT = re.compile(r"[\\$]")
 
 # Text nodes a reader sees, outside code and outside what MathJax produced.
 VISIBLE_TEXT_JS = """() => {
@@ -59,6 +66,21 @@ MATH_JS = """() => {
     errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
               .map(e => e.getAttribute('data-mjx-error') || e.textContent),
   };
+}"""
+
+# The text inside each typeset formula that MathJax shows as text (<mtext>), with the
+# formula's TeX: where a TeX command landed as literal characters.
+FORMULA_TEXT_JS = """() => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.toMML)) return [];
+  const out = [];
+  for (const item of MathJax.startup.document.math) {
+    const mml = MathJax.startup.toMML(item.root);
+    for (const m of mml.matchAll(/<mtext[^>]*>([^<]*)<\\/mtext>/g)) {
+      const text = m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      out.push({tex: item.math, text});
+    }
+  }
+  return out;
 }"""
 
 IMAGES_JS = """async () => {
@@ -96,6 +118,42 @@ WIDE_PRE_JS = """() => {
     })),
   };
 }"""
+
+# Window widths a reader's page must fit: a phone (390 px), a tablet upright (768 px)
+# and a laptop (1280 px, the width of the rest of this test).
+WIDTHS = (390, 768, 1280)
+
+# How wide the page is against the window, and the innermost elements that stick out
+# of it (ignoring what sits inside a box that scrolls or clips within the window).
+PAGE_WIDTH_JS = """() => {
+  const W = document.documentElement.clientWidth;
+  const width = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  const out = [];
+  if (width > W) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= W + 0.5) continue;
+      if ([...el.children].some(c => c.getBoundingClientRect().right > W + 0.5)) continue;
+      let inside = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= W + 0.5) {
+          inside = true; break;
+        }
+      }
+      const text = JSON.stringify((el.textContent || '').trim().slice(0, 60));
+      if (!inside) out.push(`<${el.tagName.toLowerCase()}> in <${el.parentElement.tagName.toLowerCase()}> `
+                            + `${text} to ${Math.round(r.right)} px`);
+    }
+  }
+  return {window: W, width, culprits: out.slice(0, 3)};
+}"""
+
+# Search controls a reader can see (boxes and buttons that open the search dialog).
+SEARCH_JS = """() => [...document.querySelectorAll('.search-button__button, form.bd-search')].filter(el => {
+  if (el.closest('dialog')) return false;
+  const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.right > 0 && r.left < innerWidth;
+}).map(el => el.className)"""
 
 # axe-core's rules (WCAG 2.0, 2.1 and best practice) on the page as a reader first sees it.
 AXE_JS = """async () => {
@@ -168,6 +226,20 @@ def accessibility(tab, axe_source, mode, problems):
     return violations
 
 
+def tex_shown_as_text(tab) -> list[str]:
+    """TeX a reader sees as characters, after MathJax has typeset the page: in the
+    prose outside code, and in the text parts of formulas."""
+    problems = []
+    for text in tab.evaluate(VISIBLE_TEXT_JS):
+        for m in RAW_TEX.finditer(text):
+            around = text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ").strip()
+            problems.append(f"TeX shown as text: {m.group(0)!r} in {around!r}")
+    for found in tab.evaluate(FORMULA_TEXT_JS):
+        if TEX_IN_FORMULA_TEXT.search(found["text"]):
+            problems.append(f"TeX shown as text inside a formula: {found['text']!r} in ${found['tex'].strip()}$")
+    return problems
+
+
 def load(context, server, page, problems):
     tab = context.new_page()
     tab.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
@@ -207,9 +279,7 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
                         f"first: {math['untypeset'][0]!r}")
     if math["errors"]:
         problems.append(f"MathJax errors: {math['errors'][:3]}")
-    raw = sorted({m.group(0) for text in tab.evaluate(VISIBLE_TEXT_JS) for m in RAW_TEX.finditer(text)})
-    if raw:
-        problems.append(f"raw TeX in the visible text: {raw[:5]}")
+    problems += tex_shown_as_text(tab)
 
     # Images: loaded, opaque, and each figure in the text captioned with real alt text.
     images = tab.evaluate(IMAGES_JS)
@@ -276,11 +346,39 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
     # Accessibility, as axe-core judges it: no serious or critical violation.
     violations = accessibility(tab, axe_source, "light", problems)
 
+    # One search box, a favicon, the logo, and the licence and citation in the footer.
+    search = tab.evaluate(SEARCH_JS)
+    if len(search) != 1:
+        problems.append(f"{len(search)} search boxes in view at 1280 px, not one: {search}")
+    footer_text = tab.evaluate("() => document.querySelector('.bd-footer-content')?.innerText || ''")
+    for what, words in (("licence", f"{CITATION['license']} licence"), ("citation", CITATION["title"]),
+                        ("whole-book PDF", PDF_NAME)):
+        if words not in footer_text:
+            problems.append(f"the footer does not show the {what} ({words!r}): {footer_text!r}")
+    icon = tab.evaluate("() => document.querySelector('link[rel~=icon]')?.href")
+    if not icon or check_internal_link(site, server, icon):
+        problems.append(f"no favicon in the book: {icon!r}")
+    if not any(img["src"] and "logo" in img["src"] and not img["content"] and img["alt"] for img in images):
+        problems.append("no logo with alt text in the sidebar")
+
     # Code blocks that fit the text column, so no line's end is hidden.
     pre = tab.evaluate(WIDE_PRE_JS)
     for wide in pre["wide"]:
         problems.append(f"code block wider than the text column ({wide['scroll']} px in "
                         f"{wide['client']} px), its longest line: {wide['line']!r}")
+
+    # No page wider than a phone's or a tablet's window (or a laptop's).
+    widths = {}
+    for width in WIDTHS:
+        tab.set_viewport_size({"width": width, "height": 900})
+        tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        fit = tab.evaluate(PAGE_WIDTH_JS)
+        widths[width] = fit["width"]
+        if fit["width"] > fit["window"]:
+            problems.append(f"page {fit['width']} px wide in a {fit['window']} px window; "
+                            f"sticking out: {'; '.join(fit['culprits'])}")
+        if width < 992 and len(tab.evaluate(SEARCH_JS)) != 1:
+            problems.append(f"{len(tab.evaluate(SEARCH_JS))} search boxes in view at {width} px, not one")
     tab.close()
 
     dark_tab = load(dark, server, page, problems)
@@ -302,6 +400,8 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
         "internal_links": len(internal),
         "code_blocks": pre["count"],
         "code_blocks_too_wide": len(pre["wide"]),
+        # The page's width at each window width (wider than the window: a reader scrolls sideways).
+        "widths": widths,
         # Elements in violation, by impact, the worse of light and dark mode.
         "axe": {impact: max(sum(len(v["nodes"]) for v in found if v["impact"] == impact)
                             for found in (violations, dark_violations))

@@ -9,7 +9,10 @@ import pytest
 import nnlib
 from nnlib import show_source
 
-TEXTBOOK_MODULES = ["params", "activations", "forward", "cost", "backward", "update", "training", "_validate", "rectifier", "multiclass"]
+TEXTBOOK_MODULES = [
+    "params", "activations", "forward", "cost", "backward", "update", "training", "_validate",
+    "rectifier", "multiclass",
+]
 SPEED_WORDS = ["blockwise", "ThreadPool", "contextvars", "out=", "inputs_checked", "threadpoolctl"]
 
 

@@ -62,7 +62,8 @@ CHECK_JS = """async () => {
     await MathJax.startup.promise;
   }
   document.querySelectorAll('details').forEach(d => { d.open = true; });
-  document.querySelectorAll('.toggle-hidden, .toggle-details__container').forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('.toggle-hidden, .toggle-details__container')
+    .forEach(e => e.classList.remove('toggle-hidden'));
   const images = [...document.querySelectorAll('article img')];
   for (const img of images) { try { await img.decode(); } catch (e) {} }
   await document.fonts.ready;

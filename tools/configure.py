@@ -94,7 +94,8 @@ def configure(root: Path, repo: str, branch: str = "main") -> list[str]:
 
     config = root / "_config.yml"
     text = config.read_text()
-    new_text = _relink(_set_config(text, url, branch), old, repo)  # and any other link to the book, such as html.baseurl
+    # and any other link to the book, such as html.baseurl
+    new_text = _relink(_set_config(text, url, branch), old, repo)
     if new_text != text:
         config.write_text(new_text)
         changed.append("_config.yml")

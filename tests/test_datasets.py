@@ -15,6 +15,16 @@ def test_breast_cancer_layout_and_counts():
     assert Y[0, 0] == 1
 
 
+def test_breast_cancer_arrays_are_their_own():
+    # X and Y own their memory in the row-major layout, as any array the learner
+    # makes: not transposed views of one table, which would keep the whole table
+    # alive behind Y and hand BLAS X in column-major order.
+    X, Y, _ = load_breast_cancer()
+    for array in (X, Y):
+        assert array.flags["OWNDATA"] and array.base is None
+        assert array.flags["C_CONTIGUOUS"]
+
+
 def test_split_is_a_seeded_partition():
     X = np.arange(20.0).reshape(1, 20)
     Y = (X % 2).astype(float)

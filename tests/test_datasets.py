@@ -36,6 +36,15 @@ def test_split_is_a_seeded_partition():
     np.testing.assert_array_equal(again[1], X_te)
 
 
+@pytest.mark.parametrize("m, fraction, m_test", [(10, 0.38, 4), (10, 0.32, 3), (569, 0.25, 142), (7, 0.5, 4)])
+def test_split_holds_out_the_nearest_whole_number_of_examples(m, fraction, m_test):
+    # test_fraction of m, rounded to the nearest whole number: 3.8 gives 4, not 3
+    # (7 * 0.5 = 3.5 rounds to the even 4).
+    X = np.arange(float(m)).reshape(1, m)
+    _, X_test, _, Y_test = train_test_split(X, X % 2, test_fraction=fraction)
+    assert X_test.shape == (1, m_test) and Y_test.shape == (1, m_test)
+
+
 def test_split_rejects_bad_fractions():
     X, Y = np.zeros((2, 4)), np.zeros((1, 4))
     with pytest.raises(ValueError, match="test_fraction"):

@@ -251,6 +251,36 @@ def test_cost_and_grads_works_in_the_parameters_dtype(net):
         np.testing.assert_array_equal(grad, grads_cast[name], err_msg=name)
 
 
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_threads_stay_within_the_blas_limit(limit, monkeypatch):
+    # However much work there is, no more threads than the BLAS library may use now.
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1)
+    with threadpoolctl.threadpool_limits(limit, user_api="blas"):
+        limits = blas_thread_limits()  # what the library took (it may hold fewer threads)
+        if not limits:
+            pytest.skip("threadpoolctl finds no BLAS library to limit")
+        assert threads_for(10_000, [100, 64, 1]) == min(limits)
+
+
+def test_buffers_are_made_once_per_batch_size_unless_asked_otherwise(monkeypatch):
+    # 301 examples in batches of 64: five batches a step, of 61 and 60 examples, so two
+    # Steps with their buffers for the whole run; buffers_once=False makes one every step.
+    made = []
+    real_init = nnlib.fast.Step.__init__
+
+    def spy(self, dims, size, *args, **kwargs):
+        made.append(size)
+        real_init(self, dims, size, *args, **kwargs)
+
+    monkeypatch.setattr(nnlib.fast.Step, "__init__", spy)
+    X, Y = moons_like(n_x=2)
+    fast_train(X, Y, [2, 8, 1], 3, 0.5, batch_size=64)
+    assert sorted(made) == [60, 61]
+    made.clear()
+    nnlib.fast.train_with_options(X, Y, [2, 8, 1], 3, 0.5, batch_size=64, buffers_once=False)
+    assert sorted(made) == [60] * 12 + [61] * 3
+
+
 def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
     # 4000 examples in batches of 500 on [100, 64, 32, 1]: 8,480 multiply-adds per
     # example, 4.2 million per batch, 34 million for all. With threads paying from
@@ -266,6 +296,8 @@ def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
     monkeypatch.setattr(nnlib.fast.Step, "gradients", spy)
     X, Y = synthetic_data(4000, 100, seed=1)
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        if blas_thread_limits() != {2}:
+            pytest.skip("no BLAS library that threadpoolctl can hold to 2 threads")
         assert threads_for(4000, [100, 64, 32, 1]) == 2  # all m would pay for two
         fast_train(X, Y, [100, 64, 32, 1], 1, 0.5, batch_size=500)
         assert slices_per_step == [1] * 8

@@ -1,10 +1,11 @@
 # Set-up, tests and the book, each from a fresh clone with only Python 3 and make.
 #   make book   build the HTML book into _build/html
 #   make pdf    the whole book as one PDF, _build/pdf/book.pdf, copied into _build/html
-#   make test   unit tests, every notebook under nbval, the warning-free book build,
+#   make test   unit tests (every notebook run among them), the warning-free book build,
 #               the browser test of the built book (make site-test), the unit
 #               tests and notebooks again as other machines run them (make test-matrix),
 #               and the workbooks in JupyterLab (make lab-test)
+#   make notebooks   every notebook under nbval (make test runs them in the unit tests)
 #   make test-oldest    nnlib's unit tests on the oldest Python and numpy it supports
 #   make upgrade-deps   regenerate requirements.lock from requirements.txt, then make test
 #   make lab    your own workbooks of the chapters (workbooks/), in JupyterLab
@@ -55,11 +56,20 @@ book: $(STAMP) _build/.cache-matches-nnlib
 	$(BIN)/python tools/finish_site.py _build/html
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
+# The unit tests share nothing (each writes only to its own temporary folder),
+# so pytest-xdist spreads them over every core (-n auto). The coursework's tests
+# grade in sandboxes, with time limits and process checks of their own: they run
+# after the rest, one at a time.
+XDIST := -n auto
 unit: $(STAMP) $(BWRAP)
-	$(BIN)/python -m pytest tests --ignore=tests/site --ignore=tests/lab
+	$(BIN)/python -m pytest tests $(XDIST) --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py
+	$(BIN)/python -m pytest tests/test_coursework.py
 
+# Every notebook in a fresh kernel. make test leaves this out: its unit tests run
+# every notebook already (tests/test_colab_install.py fails on any error but the
+# declared ones, and on a declared one not raised), and so does the book's build.
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax book/
+	$(BIN)/python -m pytest $(XDIST_NOTEBOOKS) --nbval-lax book/
 
 # The built book in headless Chromium with the network refused, plus Sphinx's
 # linkcheck; screenshots and a per-page report land in _build/screenshots/.
@@ -127,9 +137,11 @@ lab-test: $(CHROMIUM) $(STAMP)
 # OPENBLAS_CORETYPE is left as the machine sets it. The tests of the coursework,
 # the Colab install and the notebooks' raising cells do no arithmetic of their
 # own worth repeating, and are left out.
-MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/test_house.py --ignore=tests/site --ignore=tests/lab \
-	--ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py --ignore=tests/test_notebooks.py
-MATRIX_NOTEBOOKS := $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax book/
+# nbval runs each notebook's cells in order in one kernel: one notebook to one process.
+XDIST_NOTEBOOKS := -n auto --dist loadscope
+MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) --ignore=tests/test_house.py --ignore=tests/site \
+	--ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py --ignore=tests/test_notebooks.py
+MATRIX_NOTEBOOKS := $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST_NOTEBOOKS) --nbval-lax book/
 MATRIX_IPYTHON := _build/matrix-ipython
 
 test-matrix: $(STAMP)
@@ -172,7 +184,7 @@ upgrade-deps: $(STAMP)
 	  --custom-compile-command "make upgrade-deps" tests/oldest.in -o tests/oldest.lock
 	$(MAKE) test test-oldest
 
-test: unit notebooks book site-test test-matrix lab-test
+test: unit book site-test test-matrix lab-test
 
 # The learner's own copies of the chapters (tools/workbooks.py): made in
 # workbooks/ on first use and never overwritten, so git pull and make book leave

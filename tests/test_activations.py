@@ -55,6 +55,19 @@ def test_derivative_matches_central_difference(rng):
     assert np.isclose(sigmoid_backward(np.ones((1, 1)), np.zeros((1, 1)))[0, 0], 0.25)
 
 
+def test_derivative_scales_each_entry_by_its_own_upstream_gradient(rng):
+    # dZ = dA * sigma'(Z) entry by entry, with dA random in sign and size: the
+    # derivative of sum(dA * sigma(Z)) with respect to Z, taken by central differences.
+    Z = rng.uniform(-6, 6, size=(3, 20))
+    dA = rng.standard_normal((3, 20)) * 10
+    h = 1e-6
+    numeric = dA * (sigmoid(Z + h)[0] - sigmoid(Z - h)[0]) / (2 * h)
+    # As above, each entry's difference quotient within 13u / h + h**2 / 48, times |dA|,
+    # and one more rounding of the product: u of it.
+    atol = np.abs(dA) * (13 * u / h + h**2 / 48) + u * np.abs(numeric)
+    assert np.all(np.abs(sigmoid_backward(dA, Z) - numeric) <= atol)
+
+
 def test_large_arrays_match_the_formula_as_written(rng):
     # Where 1 / (1 + exp(-Z)) cannot overflow (|Z| < 700), the stable form gives the same
     # numbers up to rounding: two sigmoids, each within 11u (see above).

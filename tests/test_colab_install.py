@@ -1,6 +1,8 @@
 """Each notebook run as on Colab: in a Python where nnlib is not importable, its
 first cell installs nnlib (here from a wheel built from this checkout), and the
-rest of the notebook then runs on the installed package."""
+rest of the notebook then runs on the installed package. That run is also the
+unit tests' one run of each notebook: every cell must run clean but those
+tagged raises-exception, which must raise what they declare (test_notebooks)."""
 
 import json
 import shutil
@@ -11,6 +13,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from test_notebooks import assert_only_the_declared_errors
 
 nbclient = pytest.importorskip("nbclient")
 nbformat = pytest.importorskip("nbformat")
@@ -81,9 +84,12 @@ def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, mo
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import nnlib\nprint(nnlib.__file__)"))
     client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}}
+        # The slowest cell, the speed appendix's timing sweep, took 53 s on 2 cores with the
+        # load average at 28; the limit only ends a hang, so it leaves far more than that.
+        nb, timeout=1800, allow_errors=True, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}}
     )
-    client.execute()  # raises on any error not in a cell tagged raises-exception
+    client.execute()
+    assert_only_the_declared_errors(path.stem, nb)
 
     where = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
     assert where.startswith(str(tmp_path / "env")), f"nnlib came from {where}, not the wheel"

@@ -15,6 +15,16 @@ def test_breast_cancer_layout_and_counts():
     assert Y[0, 0] == 1
 
 
+def test_breast_cancer_arrays_are_their_own():
+    # X and Y own their memory in the row-major layout, as any array the learner
+    # makes: not transposed views of one table, which would keep the whole table
+    # alive behind Y and hand BLAS X in column-major order.
+    X, Y, _ = load_breast_cancer()
+    for array in (X, Y):
+        assert array.flags["OWNDATA"] and array.base is None
+        assert array.flags["C_CONTIGUOUS"]
+
+
 def test_split_is_a_seeded_partition():
     X = np.arange(20.0).reshape(1, 20)
     Y = (X % 2).astype(float)
@@ -24,6 +34,15 @@ def test_split_is_a_seeded_partition():
     np.testing.assert_array_equal(Y_te, X_te % 2)  # labels travel with their examples
     again = train_test_split(X, Y, test_fraction=0.25, seed=1)
     np.testing.assert_array_equal(again[1], X_te)
+
+
+@pytest.mark.parametrize("m, fraction, m_test", [(10, 0.38, 4), (10, 0.32, 3), (569, 0.25, 142), (7, 0.5, 4)])
+def test_split_holds_out_the_nearest_whole_number_of_examples(m, fraction, m_test):
+    # test_fraction of m, rounded to the nearest whole number: 3.8 gives 4, not 3
+    # (7 * 0.5 = 3.5 rounds to the even 4).
+    X = np.arange(float(m)).reshape(1, m)
+    _, X_test, _, Y_test = train_test_split(X, X % 2, test_fraction=fraction)
+    assert X_test.shape == (1, m_test) and Y_test.shape == (1, m_test)
 
 
 def test_split_rejects_bad_fractions():

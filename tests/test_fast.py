@@ -234,6 +234,79 @@ def test_every_step_of_the_road_trains_as_train_does(blas_threads, step):
         assert relative_difference(params[name], expected[name]) <= 1e-10, name
 
 
+def test_cost_and_grads_works_in_the_parameters_dtype(net):
+    # float32 parameters with float64 data: the data are cast to float32 first, as
+    # train casts them, so every product is float32's. The same numbers, bit for bit,
+    # as with the data cast by hand; float64 products rounded to float32 would differ.
+    params, X, Y = net
+    params32 = {name: p.astype(np.float32) for name, p in params.items()}
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((X.shape[0], 2000))  # enough terms that float64 sums differ
+    Y = (rng.random((1, 2000)) < 0.5).astype(float)
+    cost, grads = cost_and_grads(X, Y, params32)
+    cost_cast, grads_cast = cost_and_grads(X.astype(np.float32), Y.astype(np.float32), params32)
+    assert cost == cost_cast
+    for name, grad in grads.items():
+        assert grad.dtype == np.float32, name
+        np.testing.assert_array_equal(grad, grads_cast[name], err_msg=name)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_threads_stay_within_the_blas_limit(limit, monkeypatch):
+    # However much work there is, no more threads than the BLAS library may use now.
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1)
+    with threadpoolctl.threadpool_limits(limit, user_api="blas"):
+        limits = blas_thread_limits()  # what the library took (it may hold fewer threads)
+        if not limits:
+            pytest.skip("threadpoolctl finds no BLAS library to limit")
+        assert threads_for(10_000, [100, 64, 1]) == min(limits)
+
+
+def test_buffers_are_made_once_per_batch_size_unless_asked_otherwise(monkeypatch):
+    # 301 examples in batches of 64: five batches a step, of 61 and 60 examples, so two
+    # Steps with their buffers for the whole run; buffers_once=False makes one every step.
+    made = []
+    real_init = nnlib.fast.Step.__init__
+
+    def spy(self, dims, size, *args, **kwargs):
+        made.append(size)
+        real_init(self, dims, size, *args, **kwargs)
+
+    monkeypatch.setattr(nnlib.fast.Step, "__init__", spy)
+    X, Y = moons_like(n_x=2)
+    fast_train(X, Y, [2, 8, 1], 3, 0.5, batch_size=64)
+    assert sorted(made) == [60, 61]
+    made.clear()
+    nnlib.fast.train_with_options(X, Y, [2, 8, 1], 3, 0.5, batch_size=64, buffers_once=False)
+    assert sorted(made) == [60] * 12 + [61] * 3
+
+
+def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
+    # 4000 examples in batches of 500 on [100, 64, 32, 1]: 8,480 multiply-adds per
+    # example, 4.2 million per batch, 34 million for all. With threads paying from
+    # 10 million up, a batch runs in one slice, although all m examples would take 2.
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 10_000_000)
+    slices_per_step = []
+    real_gradients = nnlib.fast.Step.gradients
+
+    def spy(self, *args):
+        slices_per_step.append(len(self.slices))
+        return real_gradients(self, *args)
+
+    monkeypatch.setattr(nnlib.fast.Step, "gradients", spy)
+    X, Y = synthetic_data(4000, 100, seed=1)
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        if blas_thread_limits() != {2}:
+            pytest.skip("no BLAS library that threadpoolctl can hold to 2 threads")
+        assert threads_for(4000, [100, 64, 32, 1]) == 2  # all m would pay for two
+        fast_train(X, Y, [100, 64, 32, 1], 1, 0.5, batch_size=500)
+        assert slices_per_step == [1] * 8
+        # Full batch, the same data: two slices.
+        slices_per_step.clear()
+        fast_train(X, Y, [100, 64, 32, 1], 1, 0.5)
+        assert slices_per_step == [2]
+
+
 def test_cost_and_grads_checks_its_input(net):
     params, X, Y = net
     with pytest.raises(ValueError, match=r"did you mean X\.T"):

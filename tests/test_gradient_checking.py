@@ -63,6 +63,36 @@ def test_cost_rounding_bound_scales_with_machine_epsilon_and_sizes(net):
     assert 10 * u * J < cost_rounding_bound(params, X, Y) < 1e4 * u * J
 
 
+def test_cost_rounding_bound_term_by_term_where_it_can_be_done_by_hand():
+    # One sigmoid unit with W = 0 and b = 0: Z = 0 exactly (no error from the sum),
+    # A = 1/2, and Y = 1, so each of the m examples' loss is log 2. The bound's terms:
+    # - the sigmoid's own error: an exp (f = 2 FUNCTION_ULPS u) and 3u for the
+    #   rounding of the addition, the division and the form for negative Z, times A;
+    # - the log: that error over A, plus f times the loss;
+    # - the mean: gamma_m times the sum of the losses, and u for the division by m.
+    from nnlib.gradient_checking import FUNCTION_ULPS
+
+    u = np.finfo(np.float64).eps / 2
+    f = 2 * FUNCTION_ULPS * u
+    m = 4
+    gamma_m = m * u / (1 - m * u)
+    params = {"W1": np.zeros((1, 3)), "b1": np.zeros((1, 1))}
+    X = np.random.default_rng(0).standard_normal((3, m))
+    Y = np.ones((1, m))
+    A, loss = 0.5, np.log(2)
+    sigmoid_error = (f + 3 * u) * A
+    expected = (sigmoid_error / A + f * loss) + gamma_m * loss + u * loss
+    assert cost_rounding_bound(params, X, Y) == pytest.approx(expected, rel=1e-12, abs=0)
+    # Two layers: the first one's error, A (1 - A) = 1/4 of it through the second.
+    params2 = {"W1": np.zeros((1, 3)), "b1": np.zeros((1, 1)), "W2": np.ones((1, 1)), "b2": np.zeros((1, 1))}
+    A2 = 1 / (1 + np.exp(-0.5))
+    E_Z2 = 2 * u / (1 - 2 * u) * A + 1 * sigmoid_error  # gamma_2 (|W2| A1 + |b2|) + |W2| E1
+    E2 = A2 * (1 - A2) * E_Z2 + (f + 3 * u) * A2
+    loss2 = -np.log(A2)
+    expected2 = (E2 / A2 + f * loss2) + gamma_m * loss2 + u * loss2
+    assert cost_rounding_bound(params2, X, Y) == pytest.approx(expected2, rel=1e-12, abs=0)
+
+
 @pytest.mark.parametrize("case", range(6))
 def test_rounding_limits_bracket_a_correct_gradcheck(case):
     # On nets of other shapes, with healthy and with tiny gradients alike.

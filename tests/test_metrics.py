@@ -30,6 +30,13 @@ def test_precision_and_recall():
     assert precision(Y, Y) == 1.0 and recall(Y, Y) == 1.0
 
 
+def test_precision_without_true_positives_but_with_false_alarms_is_zero():
+    # TP = 0 and FP = 2: every example predicted 1 is a false alarm. Precision is
+    # defined (TP + FP > 0) and is 0, not an error.
+    assert precision(np.array([[1, 1, 0, 0]]), np.array([[0, 0, 1, 0]])) == 0.0
+    assert recall(np.array([[1, 1, 0, 0]]), np.array([[0, 0, 1, 0]])) == 0.0
+
+
 def test_undefined_precision_and_recall_are_refused():
     with pytest.raises(ValueError, match="no example was predicted 1"):
         precision(np.zeros((1, 8)), Y)

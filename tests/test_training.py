@@ -70,6 +70,24 @@ def test_predict_and_accuracy():
     assert accuracy(Y_hat, np.array([[0, 0, 1]])) == pytest.approx(2 / 3)
 
 
+def test_accuracy_counts_every_output_row():
+    # Two output units (n_L = 2) over three examples: 4 of the 6 labels are right,
+    # so 2/3; a mean over the columns alone (dividing by m) would give 4/3.
+    Y_hat = np.array([[1, 0, 1], [0, 0, 1]])
+    Y = np.array([[1, 1, 1], [0, 0, 0]])
+    assert accuracy(Y_hat, Y) == pytest.approx(2 / 3)
+
+
+def test_predict_labels_one_from_one_half_by_default():
+    # sigmoid(-1e-6) = 0.49999975 and sigmoid(1e-6) = 0.50000025: any default
+    # threshold other than 1/2 by more than 2.5e-7 labels one of them differently,
+    # and sigmoid(0) = 1/2 exactly reaches the threshold.
+    params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    X = np.array([[-1e-6, 0.0, 1e-6]])
+    np.testing.assert_array_equal(predict(X, params), [[0, 1, 1]])
+    np.testing.assert_array_equal(predict(X, params), predict(X, params, threshold=0.5))
+
+
 X_OK = np.zeros((3, 4))
 Y_OK = np.array([[0, 1, 0, 1]])
 

@@ -4,62 +4,118 @@ import numpy as np
 
 from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.cost import cost_function
+from nnlib.backward import backprop
 from nnlib.forward import forward_prop
 from nnlib.gradient_checking import numerical_grads
-from nnlib.gradient_checking import relative_error as nnlib_relative_error
 from nnlib.params import init_params
 
-__all__ = ["relative_error", "missing_mean_error", "numerical_grad"]
+__all__ = ["suspect_backprop", "fixed_backprop", "missing_mean_error", "numerical_grad"]
 
 
-def relative_error(my_relative_error) -> None:
-    """Check the learner's ``my_relative_error(g, g_num)`` against nnlib's ``relative_error``.
+def suspect_backprop(AL, Y, caches):
+    """A backward pass with backprop's signature and one planted bug, for Exercise 9.1.
 
-    It is called on two (4, 3) arrays that differ in every entry, and then on
-    two arrays of zeros, where the answer must be 0 rather than 0 / 0.
+    It is the sweep of the chapter on backpropagation, written out as the
+    chapter on gradient checking writes ``backprop_with_slip``; one line is
+    wrong. Every array it returns has the right shape whenever the hidden
+    layers are square with as many units as examples, as in that chapter's
+    test network: find the bug with ``gradcheck(..., backprop_fn=suspect_backprop)``.
+    """
+    L, m = len(caches), Y.shape[1]
+    grads, dA = {}, None
+    dZ = AL - Y  # the output layer
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        if l < L:  # a hidden layer: through the sigmoid
+            dZ = dA * A_prev * (1 - A_prev)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ  # handed down to layer l - 1
+    return grads
+
+
+def fixed_backprop(my_fixed_backprop) -> None:
+    """Check the learner's repair of ``suspect_backprop`` against nnlib's ``backprop``.
+
+    It is called on two networks: the square ``[6, 6, 6, 1]`` on m = 6
+    examples, where the planted bug runs and gives wrong gradients, and
+    ``[4, 6, 3, 1]`` on m = 9, where it would stop with a shape error.
 
     Parameters
     ----------
-    my_relative_error : callable
-        ``my_relative_error(g, g_num) -> float``,
-        ||g - g_num|| / (||g|| + ||g_num||).
+    my_fixed_backprop : callable
+        ``my_fixed_backprop(AL, Y, caches) -> grads``, with ``dW1, db1, ...``.
 
     Raises
     ------
     CheckFailed
-        If the result differs. It names these mistakes: the difference of
-        the norms instead of the norm of the difference; only ||g|| or only
-        ||g_num|| in the denominator; no denominator at all (an absolute
-        error); entry-by-entry errors instead of one number; the sum of
-        absolute values instead of the Euclidean norm; squared norms; and,
-        for two zero gradients, a division 0 / 0.
+        If a gradient differs. It names these mistakes: the planted bug left
+        in (the sigmoid's slope taken at the layer's input A_prev); the slope
+        left out altogether (dZ = dA); the slope of Z instead of A
+        (Z (1 - Z)); the slope sigma(Z) alone, without (1 - A).
     """
-    rng = np.random.default_rng(91)
-    g = rng.standard_normal((4, 3))
-    g_num = g + 0.4 * rng.standard_normal((4, 3))
-    what = "my_relative_error(g, g_num) for two (4, 3) arrays"
-    got = _call_number(my_relative_error, g, g_num, what=what)
-    mistakes = [Mistake(name, hint, variant(g, g_num)) for name, hint, variant in _ERROR_MISTAKES]
-    compare(got, nnlib_relative_error(g, g_num), mistakes, what=what)
+    for dims, m, seed in (([6, 6, 6, 1], 6, 94), ([4, 6, 3, 1], 9, 95)):
+        AL, Y, caches = _gradcheck_network(dims, m, seed)
+        what = f"my_fixed_backprop(AL, Y, caches) for a {dims} network on m = {m} examples"
+        try:
+            got = call(my_fixed_backprop, AL, Y, caches, what=what)
+        except FloatingPointError as error:
+            raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
+        mistakes = [Mistake(name, hint, _backprop_with(slope, AL, Y, caches))
+                    for name, hint, slope in _SLOPE_MISTAKES
+                    if slope is not _slope_at_input or dims[1] == dims[2] == dims[0] == m]
+        compare(got, backprop(AL, Y, caches), mistakes, what=what, rtol=1e-9, atol=1e-12)
+    passed("dW1, db1, dW2, db2 right again: the sigmoid's slope is A (1 - A) at the layer's own "
+           "output A = sigmoid(Z), not at its input A_prev.")
 
-    zeros = np.zeros((4, 3))
-    what = "my_relative_error(g, g_num) when both are all zeros"
-    zero_hint = (
-        "When g and g_num are both zero the denominator is 0 too; they agree "
-        "perfectly, so return 0.0 in that case before dividing."
-    )
-    try:
-        got = call(my_relative_error, zeros, zeros, what=what)
-    except FloatingPointError:
-        raise CheckFailed(f"{what} divides 0 by 0 (the case of both gradients zero). {zero_hint}") from None
-    except CheckFailed as failure:
-        if isinstance(failure.__cause__, ZeroDivisionError):
-            raise CheckFailed(f"{what} divides 0 by 0 (the case of both gradients zero). {zero_hint}") from None
-        raise
-    if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-        raise CheckFailed(f"{what} returns {got!r}: a division 0 / 0 (the case of both gradients zero). {zero_hint}")
-    compare(got, 0.0, [], what=what)
-    passed("||g - g_num|| / (||g|| + ||g_num||), one number between 0 and 1, and 0 when both are zero.")
+
+def _gradcheck_network(dims, m, seed):
+    """A network of weights of scale 1 and random biases, m examples, mixed labels; (AL, Y, caches)."""
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(dims)):
+        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
+        params[f"b{l}"] = 0.5 * rng.standard_normal((dims[l], 1))
+    X = rng.standard_normal((dims[0], m))
+    Y = (np.arange(m) % 2).reshape(1, m).astype(float)
+    AL, caches = forward_prop(X, params)
+    return AL, Y, caches
+
+
+def _backprop_with(slope, AL, Y, caches):
+    """The correct sweep, but with a hidden layer's dZ = dA * slope(A_prev, Z)."""
+    L, m = len(caches), Y.shape[1]
+    grads, dA = {}, None
+    dZ = AL - Y
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        if l < L:
+            dZ = dA * slope(A_prev, Z)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ
+    return grads
+
+
+def _slope_at_input(A_prev, Z):
+    return A_prev * (1 - A_prev)
+
+
+def _sigmoid(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+_SLOPE_MISTAKES = [
+    ("the planted bug", "gradcheck fails dW1, db1, dW2 and db2 and passes dW3 and db3: "
+     "the error starts where the gradient enters layer 2. There the sigmoid's slope is taken at "
+     "A_prev, the layer's input; it belongs at A = sigmoid(Z), the layer's own output.", _slope_at_input),
+    ("a missing slope (dZ = dA)", "Going through a sigmoid multiplies by its slope, "
+     "dZ = dA * A * (1 - A) with A = sigmoid(Z).", lambda A_prev, Z: np.ones_like(Z)),
+    ("the slope of Z instead of A (Z * (1 - Z))", "The slope is A * (1 - A) for A = sigmoid(Z): "
+     "compute A from Z first.", lambda A_prev, Z: Z * (1 - Z)),
+    ("A without (1 - A)", "The sigmoid's slope is A * (1 - A), both factors.",
+     lambda A_prev, Z: _sigmoid(Z)),
+]
 
 
 def missing_mean_error(my_missing_mean_error) -> None:
@@ -147,61 +203,6 @@ def numerical_grad(my_numerical_grad) -> None:
     passed("central differences, entry by entry, for a weight matrix and a bias vector.")
 
 
-def _call_number(fn, *args, what):
-    try:
-        return call(fn, *args, what=what)
-    except FloatingPointError as error:
-        raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
-
-
-# The mistaken versions of relative_error, each on (g, g_num).
-
-def _norm_difference(g, h):
-    return abs(np.linalg.norm(g) - np.linalg.norm(h)) / (np.linalg.norm(g) + np.linalg.norm(h))
-
-
-def _over_g(g, h):
-    return np.linalg.norm(g - h) / np.linalg.norm(g)
-
-
-def _over_g_num(g, h):
-    return np.linalg.norm(g - h) / np.linalg.norm(h)
-
-
-def _absolute(g, h):
-    return np.linalg.norm(g - h)
-
-
-def _entrywise(g, h):
-    return np.abs(g - h) / (np.abs(g) + np.abs(h))
-
-
-def _l1(g, h):
-    return np.sum(np.abs(g - h)) / (np.sum(np.abs(g)) + np.sum(np.abs(h)))
-
-
-def _squared(g, h):
-    return np.linalg.norm(g - h) ** 2 / (np.linalg.norm(g) ** 2 + np.linalg.norm(h) ** 2)
-
-
-_SYMMETRIC = (
-    "Divide by ||g|| + ||g_num||: the error is then the same whichever gradient comes first, it "
-    "never exceeds 1, and it stays finite when one of them is zero."
-)
-_ERROR_MISTAKES = [
-    ("the difference of the norms", "Subtract first, then take the norm: ||g - g_num||. The "
-     "difference of the norms is 0 for a gradient of the right size pointing the wrong way.",
-     _norm_difference),
-    ("only ||g|| in the denominator", _SYMMETRIC, _over_g),
-    ("only ||g_num|| in the denominator", _SYMMETRIC, _over_g_num),
-    ("no denominator (an absolute error)", "||g - g_num|| alone depends on how large the "
-     "gradients are; divide by ||g|| + ||g_num|| to make it relative.", _absolute),
-    ("an entry-by-entry error", "Take np.linalg.norm of whole arrays, so that the result is a "
-     "single number.", _entrywise),
-    ("the sum of absolute values instead of the norm", "np.linalg.norm(a) is the square root "
-     "of the sum of squares of all entries, not the sum of their absolute values.", _l1),
-    ("squared norms", "Use the norms themselves, not their squares.", _squared),
-]
 
 
 # The network of numerical_grad, and its mistaken versions on (params, X, Y, name, eps).

@@ -164,7 +164,8 @@ def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, report, ch
     in_view = visible_lines(page) & secret
     assert not in_view, f"solution in view after Run All: {sorted(in_view)}"
     # Run All ran the folded checks (undeclared_errors: every code cell ran) and left them folded.
-    assert not visible_lines(page) & check_lines, f"check code in view after Run All: {sorted(visible_lines(page) & check_lines)}"
+    in_view = visible_lines(page) & check_lines
+    assert not in_view, f"check code in view after Run All: {sorted(in_view)}"
     folded_code = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")]
     assert all(c.execution_count is not None for c in folded_code)
     folds = page.locator(f"{NOTEBOOK} .jp-InputPlaceholder")

@@ -3,13 +3,12 @@
 import numpy as np
 
 from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
-from nnlib.cost import cost_function
 from nnlib.backward import backprop
 from nnlib.forward import forward_prop
-from nnlib.gradient_checking import numerical_grads
+from nnlib.gradient_checking import gradcheck
 from nnlib.params import init_params
 
-__all__ = ["suspect_backprop", "fixed_backprop", "missing_mean_error", "numerical_grad"]
+__all__ = ["suspect_backprop", "fixed_backprop", "missing_mean_error", "error_at_smaller_step"]
 
 
 def suspect_backprop(AL, Y, caches):
@@ -162,113 +161,57 @@ def missing_mean_error(my_missing_mean_error) -> None:
            f"||g|| cancels.")
 
 
-def numerical_grad(my_numerical_grad) -> None:
-    """Check the learner's central-difference gradient of one parameter.
+def _chapter_network():
+    """The gradient-checking chapter's test network: (params, X, Y), as its cells build them."""
+    rng = np.random.default_rng(0)
+    params = init_params([8, 8, 8, 1], seed=0, scheme="normal", scale=1.0)
+    for l in range(1, 4):
+        params[f"b{l}"] = 0.5 * rng.standard_normal(params[f"b{l}"].shape)
+    X = rng.standard_normal((8, 8))
+    Y = (rng.random((1, 8)) < 0.5).astype(float)
+    return params, X, Y
 
-    ``my_numerical_grad(params, X, Y, name, eps)`` is called on a network
-    with ``layer_dims = [3, 5, 2, 1]`` (weights of scale 1, random biases),
-    m = 7 examples and eps = 1e-4, for ``name = "W1"`` and ``name = "b2"``.
-    It must return (J(p + eps) - J(p - eps)) / (2 eps) for every entry p of
-    ``params[name]``, the other entries held fixed: what nnlib's
-    ``numerical_grads`` gives under ``"d" + name``.
+
+def error_at_smaller_step(my_error_at_1e3) -> None:
+    """Check the predicted relative error of dW2's estimate at eps = 1e-3, given the one at 1e-2.
+
+    On the chapter's network both errors are truncation, which for the
+    central quotient shrinks as eps squared: a step ten times smaller gives
+    an error about a hundred times smaller. The expected value is measured
+    here with ``gradcheck(params, X, Y, eps=1e-3)["dW2"]`` (rounding moves it
+    by under 2%: ``rounding_limits`` at that step allows at most 5e-10 of
+    about 5e-8); the check accepts answers within 10% of it.
 
     Parameters
     ----------
-    my_numerical_grad : callable
-        ``my_numerical_grad(params, X, Y, name, eps) -> ndarray`` shaped like
-        ``params[name]``.
+    my_error_at_1e3 : float
+        The learner's prediction.
 
     Raises
     ------
     CheckFailed
-        If the result differs. It names these mistakes: a one-sided
-        difference; dividing by eps instead of 2 eps; the difference taken
-        the wrong way round; nudges that are never undone (each entry left
-        at p - eps while the next is measured).
+        If the prediction is off. It names these mistakes: a first-order
+        rule (ten times smaller, as for the one-sided quotient); no change;
+        a third-order rule (a thousand times smaller); the error growing
+        a hundredfold.
     """
-    params, X, Y = _numerical_grad_inputs()
-    eps = 1e-4
-    numeric = numerical_grads(params, X, Y, eps)
-    for name in ("W1", "b2"):
-        what = f'my_numerical_grad(params, X, Y, "{name}", eps=1e-4)'
-        mistakes = [
-            Mistake(mistake, hint, variant(params, X, Y, name, eps))
-            for mistake, hint, variant in _GRAD_MISTAKES
-        ]
-        try:
-            got = call(my_numerical_grad, params, X, Y, name, eps, what=what)
-        except FloatingPointError as error:
-            raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
-        compare(got, numeric["d" + name], mistakes, what=what, rtol=1e-6, atol=1e-10)
-    passed("central differences, entry by entry, for a weight matrix and a bias vector.")
-
-
-
-
-# The network of numerical_grad, and its mistaken versions on (params, X, Y, name, eps).
-
-def _numerical_grad_inputs():
-    # Non-square W, and m = 7, unequal to every layer size, so that the entries differ.
-    layer_dims, m = [3, 5, 2, 1], 7
-    rng = np.random.default_rng(93)
-    params = init_params(layer_dims, seed=4, scheme="normal", scale=1.0)
-    for l in range(1, len(layer_dims)):
-        params[f"b{l}"] = 0.5 * rng.standard_normal(params[f"b{l}"].shape)
-    X = rng.standard_normal((layer_dims[0], m))
-    Y = np.array([[1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0]])
-    return params, X, Y
-
-
-def _cost(params, X, Y):
-    return cost_function(forward_prop(X, params)[0], Y)
-
-
-def _differences(params, X, Y, name, eps, formula):
-    grad = np.zeros_like(params[name])
-    for i in np.ndindex(grad.shape):
-        costs = {}
-        for step in (eps, 0.0, -eps):
-            nudged = dict(params)
-            nudged[name] = params[name].copy()
-            nudged[name][i] += step
-            costs[step] = _cost(nudged, X, Y)
-        grad[i] = formula(costs[eps], costs[0.0], costs[-eps], eps)
-    return grad
-
-
-def _one_sided(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (up - at) / e)
-
-
-def _over_eps(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (up - down) / e)
-
-
-def _reversed(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (down - up) / (2 * e))
-
-
-def _never_undone(params, X, Y, name, eps):
-    params = {k: v.copy() for k, v in params.items()}
-    p = params[name]  # nudged in place, so every nudge stays in params
-    grad = np.zeros_like(p)
-    for i in np.ndindex(p.shape):
-        p[i] += eps
-        up = _cost(params, X, Y)
-        p[i] -= 2 * eps
-        down = _cost(params, X, Y)
-        grad[i] = (up - down) / (2 * eps)
-    return grad
-
-
-_GRAD_MISTAKES = [
-    ("a one-sided difference", "Nudge both ways: (J(p + eps) - J(p - eps)) / (2 eps). Its "
-     "error shrinks like eps**2, the one-sided formula's only like eps.", _one_sided),
-    ("dividing by eps instead of 2 eps", "The two nudged points are 2 eps apart, so divide "
-     "their difference in cost by 2 eps.", _over_eps),
-    ("the difference the wrong way round", "Subtract the cost at p - eps from the cost at "
-     "p + eps, not the other way round.", _reversed),
-    ("nudges that are never undone", "After measuring an entry, put it back to its value (or "
-     "nudge a copy), so that every entry is measured with all the others at their own values.",
-     _never_undone),
-]
+    params, X, Y = _chapter_network()
+    at_1e2 = gradcheck(params, X, Y, eps=1e-2)["dW2"]
+    expected = gradcheck(params, X, Y, eps=1e-3)["dW2"]
+    mistakes = [
+        Mistake("a first-order rule (ten times smaller)", "Ten times smaller is the one-sided "
+                "quotient's rate. In the central quotient the second-derivative terms cancel, "
+                "and what is left is proportional to eps squared.", at_1e2 / 10),
+        Mistake("no change", "The truncation error depends on eps: the section on nudging both "
+                "ways says how.", at_1e2),
+        Mistake("a third-order rule (a thousand times smaller)", "The central quotient's error "
+                "is eps squared over 6 times the third derivative, and so on: second order, not "
+                "third.", at_1e2 / 1000),
+        Mistake("the error growing", "At these steps rounding is negligible; truncation shrinks "
+                "with the step.", at_1e2 * 100),
+    ]
+    check_number(my_error_at_1e3, expected, mistakes, what="my_error_at_1e3", rtol=0.1,
+                 hint="Run gradcheck(params, X, Y, eps=1e-2) and scale its dW2 error by the rule "
+                      "the Taylor series gives for the central quotient.")
+    passed(f"{at_1e2:.2e} / 100 = {at_1e2 / 100:.2e}, measured {expected:.2e}: the central "
+           f"quotient's truncation error shrinks as eps squared.")

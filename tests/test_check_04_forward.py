@@ -3,102 +3,65 @@
 import numpy as np
 import pytest
 
-from nnlib import check, forward_prop
+from nnlib import check, forward_prop, init_params, load_breast_cancer
 from nnlib.check import _ch04_forward
 from nnlib.check._core import CheckFailed
 
 
 def test_the_checkers_are_the_ones_in_check():
     # Another chapter's module must not shadow these names in nnlib.check.
-    assert check.forward_prop is _ch04_forward.forward_prop
+    assert check.largest_quiet_scale is _ch04_forward.largest_quiet_scale
     assert check.cache_shape is _ch04_forward.cache_shape
     assert check.zero_weight_prediction is _ch04_forward.zero_weight_prediction
 
 
-# --- forward_prop -------------------------------------------------------------------------
+# --- largest_quiet_scale (Exercise 4.1: an experiment) ------------------------------------
 
 
-def sig(Z):
-    return 1 / (1 + np.exp(-Z))  # the checker's weights keep |Z| far from overflow
+def measured_largest_quiet_scale():
+    # The experiment as a learner runs it, written independently of the checker.
+    X, _, _ = load_breast_cancer()
+    X_std = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    quiet = []
+    for scale in (0.01, 0.03, 0.1, 0.3, 1.0):
+        AL, _ = forward_prop(X_std, init_params([30, 8, 1], seed=0, scheme="normal", scale=scale))
+        if np.abs(AL - 0.5).max() <= 0.05:
+            quiet.append(scale)
+    return max(quiet)
 
 
-def planted(linear=None, activation=None, cache=None, last=None, finish=None):
-    """A copy of a learner's correct forward pass with one step replaced."""
-    linear = linear or (lambda W, A, b: W @ A + b)
-    activation = activation or (lambda Z, l, L: sig(Z))
-    cache = cache or (lambda A_prev, W, b, Z, A: ((A_prev, W, b), Z))
-    last = last or (lambda L: L)
-    finish = finish or (lambda AL, caches: (AL, caches))
-
-    def my_forward_prop(X, params):
-        L = len(params) // 2
-        A, caches = X, []
-        for l in range(1, last(L) + 1):
-            A_prev, W, b = A, params[f"W{l}"], params[f"b{l}"]
-            Z = linear(W, A_prev, b)
-            A = activation(Z, l, L)
-            caches.append(cache(A_prev, W, b, Z, A))
-        return finish(A, caches)
-
-    return my_forward_prop
+def test_largest_quiet_scale_accepts_the_measurement(capsys):
+    check.largest_quiet_scale(measured_largest_quiet_scale())
+    check.largest_quiet_scale(np.float64(0.03))
+    assert capsys.readouterr().out.count("Correct: at s = 0.03") == 2
 
 
-def in_rows(X, params):
-    L = len(params) // 2
-    A, caches = X.T, []
-    for l in range(1, L + 1):
-        A_prev, W, b = A, params[f"W{l}"], params[f"b{l}"]
-        Z = A_prev @ W.T + b.T
-        A = sig(Z)
-        caches.append(((A_prev, W, b), Z))
-    return A, caches
-
-
-def test_forward_prop_accepts_nnlib_and_an_independent_version(capsys):
-    check.forward_prop(forward_prop)
-    check.forward_prop(planted())
-    check.forward_prop(planted(finish=lambda AL, caches: (AL, tuple(caches))))  # any sequence
-    assert capsys.readouterr().out.count("Correct: my_forward_prop gives nnlib's AL") == 3
+def test_the_measurement_is_far_from_the_line_and_the_bound_says_less():
+    # No measured value lies near 0.05, so no machine's rounding can move the answer;
+    # the bound guarantees only the smallest scale, the mistake the checker names.
+    found = _ch04_forward.quiet_scales()
+    assert all(abs(largest - 0.05) > 0.01 for largest, _ in found.values())
+    assert [s for s, (_, bound) in found.items() if bound <= 0.05] == [0.01]
+    assert all(largest <= bound for largest, bound in found.values())
 
 
 @pytest.mark.parametrize(
-    "fn, name",
-    [
-        (planted(linear=lambda W, A, b: W.T @ A + b), "a transposed W"),
-        (planted(linear=lambda W, A, b: W @ A), "forgetting the bias"),
-        (planted(activation=lambda Z, l, L: sig(Z) if l == L else Z),
-         "sigmoid only on the last layer"),
-        (planted(activation=lambda Z, l, L: Z if l == L else sig(Z)),
-         "leaving the sigmoid off the last layer"),
-        (in_rows, "putting the examples in rows"),
-        (planted(last=lambda L: L - 1), "stopping one layer early"),
-        (planted(finish=lambda AL, caches: AL), "returning AL alone"),
-        (planted(cache=lambda A_prev, W, b, Z, A: (Z, (A_prev, W, b))), "caches in the wrong order"),
-        (planted(cache=lambda A_prev, W, b, Z, A: ((A_prev, b, W), Z)), "caches in the wrong order"),
-        (planted(cache=lambda A_prev, W, b, Z, A: ((W, A_prev, b), Z)), "caches in the wrong order"),
-        (planted(finish=lambda AL, caches: (AL, caches[::-1])), "caches in the wrong order"),
-        (planted(cache=lambda A_prev, W, b, Z, A: (A_prev, W, b, Z)),
-         r"a flat cache \(A_prev, W, b, Z\)"),
-        (planted(cache=lambda A_prev, W, b, Z, A: ((A_prev, W, b), A)),
-         "an activation cache that holds A, not Z"),
-        (planted(cache=lambda A_prev, W, b, Z, A: ((A, W, b), Z)),
-         r"storing A\[l\] where A\[l-1\] belongs"),
-    ],
+    "answer, name",
+    [(0.01, r"trusting the bound \|\|W2\|\|_1 / 4 alone"), (0.1, "the first scale that fails")],
 )
-def test_forward_prop_names_the_mistake(fn, name):
-    with pytest.raises(CheckFailed, match=name):
-        check.forward_prop(fn)
+def test_largest_quiet_scale_names_the_mistake(answer, name):
+    with pytest.raises(CheckFailed, match=f"It is the number that {name} gives"):
+        check.largest_quiet_scale(answer)
 
 
-def test_forward_prop_rejects_other_wrong_answers():
-    with pytest.raises(CheckFailed, match=r"The AL of my_forward_prop.* is not right: at index"):
-        check.forward_prop(planted(linear=lambda W, A, b: W @ A - b))
-    with pytest.raises(CheckFailed, match=r"The caches of .* expected a tuple of 2 values, got 1"):
-        check.forward_prop(planted(finish=lambda AL, caches: (AL, caches[:1])))
-    with pytest.raises(CheckFailed, match=r"should return a pair \(AL, caches\)"):
-        check.forward_prop(planted(finish=lambda AL, caches: (AL, caches, None)))
-    with pytest.raises(CheckFailed, match="raised KeyError"):
-        check.forward_prop(lambda X, params: params["W0"])
+def test_largest_quiet_scale_rejects_other_answers():
+    with pytest.raises(CheckFailed, match="not one of the scales to try"):
+        check.largest_quiet_scale(0.05)
+    with pytest.raises(CheckFailed, match="= 0.3 is not right. For each scale"):
+        check.largest_quiet_scale(0.3)
+    with pytest.raises(CheckFailed):
+        check.largest_quiet_scale("0.03 or so")
+
 
 
 # --- cache_shape --------------------------------------------------------------------------

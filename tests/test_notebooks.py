@@ -194,3 +194,59 @@ def test_declared_errors_are_checked_both_ways():
                           (ran("ValueError"), "raised ValueError"), (ran(nnlib={"raises": "KeyError"}), "declares")]:
         with pytest.raises(AssertionError, match=message):
             assert_only_the_declared_errors("bad", nbformat.v4.new_notebook(cells=[cell]))
+FOLD_TOOL = ROOT / "tools" / "fold_solutions.py"
+CHECK_LABEL = "# Checks that the text's numbers hold: "
+
+
+def run_fold_tool(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(FOLD_TOOL), *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_books_machinery_is_folded_in_jupyterlab(name):
+    # Every remove-cell cell (the checks of the text's numbers, the install cell,
+    # hidden tests) is folded, input and output, for JupyterLab and the workbooks;
+    # every solution is folded too. tools/fold_solutions.py --check says which are not.
+    result = run_fold_tool("--check", ROOT / f"{name}.ipynb")
+    assert result.returncode == 0, f"{result.stdout.strip()}; run python tools/fold_solutions.py"
+
+
+def test_the_fold_check_fails_on_an_unfolded_cell(tmp_path):
+    # Planted: one check cell without its fold. --check names it and changes nothing;
+    # the tool then folds it, and --check passes.
+    nb = json.loads((ROOT / "book" / "01_idea.ipynb").read_text())
+    [index] = [i for i, c in enumerate(nb["cells"]) if c.get("id") == "ch1-scales-check"]
+    nb["cells"][index]["metadata"].pop("jupyter", None)
+    path = tmp_path / "unfolded.ipynb"
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    before = path.read_text()
+    failed = run_fold_tool("--check", path)
+    assert failed.returncode == 1 and f"[{index}]" in failed.stdout
+    assert path.read_text() == before
+    assert run_fold_tool(path).returncode == 0
+    cell = json.loads(path.read_text())["cells"][index]
+    assert cell["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+    assert "hide-input" not in cell["metadata"]["tags"]  # the book leaves it out, as before
+    assert run_fold_tool("--check", path).returncode == 0
+
+
+def claim_checks(name):
+    """The cells that check the text's numbers: hidden (remove-cell) code with an assertion, not hidden tests."""
+    _, cells = code_cells(name)
+    return [(i, c) for i, c in enumerate(cells)
+            if "remove-cell" in c["metadata"].get("tags", []) and "assert" in "".join(c["source"])
+            and not c["metadata"].get("nbgrader", {}).get("grade")]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_each_claim_check_opens_with_its_label(name):
+    # Folded in JupyterLab, a cell shows its first line alone: for a check, the label
+    # that says what it is and what it checks.
+    unlabelled = [i for i, c in claim_checks(name)
+                  if not ("".join(c["source"]).startswith(CHECK_LABEL)
+                          and "".join(c["source"]).split("\n")[0].strip() != CHECK_LABEL.strip())]
+    assert not unlabelled, f"{name}: code cells {unlabelled} do not open with {CHECK_LABEL!r}<what, in a few words>"

@@ -17,7 +17,10 @@ does, so every cell above the exercises runs whether or not they are done. Each
 exercise's cells are tagged ``raises-exception``: until it is answered, its check
 says so, and Run All goes on to the next exercise. Our solution follows each
 check in a folded raw cell (``source_hidden`` for JupyterLab, ``hide-input``
-for the book): one click away, and Run All neither runs nor unfolds it.
+for the book): one click away, and Run All neither runs nor unfolds it. The
+book's own checks (cells tagged ``remove-cell``) keep the fold that
+``tools/fold_solutions.py`` gives them in ``book/``: JupyterLab shows their
+first line, the label, and Run All runs them.
 
 ``create`` writes only workbooks that do not exist yet, so the learner's work
 survives ``git pull``, ``make book`` and every later ``make lab``; it says
@@ -128,6 +131,10 @@ def _banner(chapter: str, exercises: list[str]):
             "below it. Until then, the exercise's cells say it is not done yet, and Run All goes on "
             "past them. Our solution is folded away after each check: click its `···` to unfold it."
         )
+    text += (
+        "\n>\n> **The book's own checks** are folded: each shows one line, such as `# Checks that the "
+        "text's numbers hold: ...`, and a `···` to click. Run All runs them as it runs every other cell."
+    )
     text += f"\n>\n> To start this chapter afresh: `make workbook CHAPTER={chapter} RESET=1`."
     cell = nbformat.v4.new_markdown_cell(text)
     cell.id = "workbook-note"

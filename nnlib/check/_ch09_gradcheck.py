@@ -3,63 +3,118 @@
 import numpy as np
 
 from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
-from nnlib.cost import cost_function
+from nnlib.backward import backprop
 from nnlib.forward import forward_prop
-from nnlib.gradient_checking import numerical_grads
-from nnlib.gradient_checking import relative_error as nnlib_relative_error
+from nnlib.gradient_checking import gradcheck
 from nnlib.params import init_params
 
-__all__ = ["relative_error", "missing_mean_error", "numerical_grad"]
+__all__ = ["suspect_backprop", "fixed_backprop", "missing_mean_error", "error_at_smaller_step"]
 
 
-def relative_error(my_relative_error) -> None:
-    """Check the learner's ``my_relative_error(g, g_num)`` against nnlib's ``relative_error``.
+def suspect_backprop(AL, Y, caches):
+    """A backward pass with backprop's signature and one planted bug, for Exercise 9.1.
 
-    It is called on two (4, 3) arrays that differ in every entry, and then on
-    two arrays of zeros, where the answer must be 0 rather than 0 / 0.
+    It is the sweep of the chapter on backpropagation, written out as the
+    chapter on gradient checking writes ``backprop_with_slip``; one line is
+    wrong. Every array it returns has the right shape whenever the hidden
+    layers are square with as many units as examples, as in that chapter's
+    test network: find the bug with ``gradcheck(..., backprop_fn=suspect_backprop)``.
+    """
+    L, m = len(caches), Y.shape[1]
+    grads, dA = {}, None
+    dZ = AL - Y  # the output layer
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        if l < L:  # a hidden layer: through the sigmoid
+            dZ = dA * A_prev * (1 - A_prev)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ  # handed down to layer l - 1
+    return grads
+
+
+def fixed_backprop(my_fixed_backprop) -> None:
+    """Check the learner's repair of ``suspect_backprop`` against nnlib's ``backprop``.
+
+    It is called on two networks: the square ``[6, 6, 6, 1]`` on m = 6
+    examples, where the planted bug runs and gives wrong gradients, and
+    ``[4, 6, 3, 1]`` on m = 9, where it would stop with a shape error.
 
     Parameters
     ----------
-    my_relative_error : callable
-        ``my_relative_error(g, g_num) -> float``,
-        ||g - g_num|| / (||g|| + ||g_num||).
+    my_fixed_backprop : callable
+        ``my_fixed_backprop(AL, Y, caches) -> grads``, with ``dW1, db1, ...``.
 
     Raises
     ------
     CheckFailed
-        If the result differs. It names these mistakes: the difference of
-        the norms instead of the norm of the difference; only ||g|| or only
-        ||g_num|| in the denominator; no denominator at all (an absolute
-        error); entry-by-entry errors instead of one number; the sum of
-        absolute values instead of the Euclidean norm; squared norms; and,
-        for two zero gradients, a division 0 / 0.
+        If a gradient differs. It names these mistakes: the planted bug left
+        in (the sigmoid's slope taken at the layer's input A_prev); the slope
+        left out altogether (dZ = dA); the slope of Z instead of A
+        (Z (1 - Z)); the slope sigma(Z) alone, without (1 - A).
     """
-    rng = np.random.default_rng(91)
-    g = rng.standard_normal((4, 3))
-    g_num = g + 0.4 * rng.standard_normal((4, 3))
-    what = "my_relative_error(g, g_num) for two (4, 3) arrays"
-    got = _call_number(my_relative_error, g, g_num, what=what)
-    mistakes = [Mistake(name, hint, variant(g, g_num)) for name, hint, variant in _ERROR_MISTAKES]
-    compare(got, nnlib_relative_error(g, g_num), mistakes, what=what)
+    for dims, m, seed in (([6, 6, 6, 1], 6, 94), ([4, 6, 3, 1], 9, 95)):
+        AL, Y, caches = _gradcheck_network(dims, m, seed)
+        what = f"my_fixed_backprop(AL, Y, caches) for a {dims} network on m = {m} examples"
+        try:
+            got = call(my_fixed_backprop, AL, Y, caches, what=what)
+        except FloatingPointError as error:
+            raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
+        mistakes = [Mistake(name, hint, _backprop_with(slope, AL, Y, caches))
+                    for name, hint, slope in _SLOPE_MISTAKES
+                    if slope is not _slope_at_input or dims[1] == dims[2] == dims[0] == m]
+        compare(got, backprop(AL, Y, caches), mistakes, what=what, rtol=1e-9, atol=1e-12)
+    passed("dW1, db1, dW2, db2 right again: the sigmoid's slope is A (1 - A) at the layer's own "
+           "output A = sigmoid(Z), not at its input A_prev.")
 
-    zeros = np.zeros((4, 3))
-    what = "my_relative_error(g, g_num) when both are all zeros"
-    zero_hint = (
-        "When g and g_num are both zero the denominator is 0 too; they agree "
-        "perfectly, so return 0.0 in that case before dividing."
-    )
-    try:
-        got = call(my_relative_error, zeros, zeros, what=what)
-    except FloatingPointError:
-        raise CheckFailed(f"{what} divides 0 by 0 (the case of both gradients zero). {zero_hint}") from None
-    except CheckFailed as failure:
-        if isinstance(failure.__cause__, ZeroDivisionError):
-            raise CheckFailed(f"{what} divides 0 by 0 (the case of both gradients zero). {zero_hint}") from None
-        raise
-    if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-        raise CheckFailed(f"{what} returns {got!r}: a division 0 / 0 (the case of both gradients zero). {zero_hint}")
-    compare(got, 0.0, [], what=what)
-    passed("||g - g_num|| / (||g|| + ||g_num||), one number between 0 and 1, and 0 when both are zero.")
+
+def _gradcheck_network(dims, m, seed):
+    """A network of weights of scale 1 and random biases, m examples, mixed labels; (AL, Y, caches)."""
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(dims)):
+        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
+        params[f"b{l}"] = 0.5 * rng.standard_normal((dims[l], 1))
+    X = rng.standard_normal((dims[0], m))
+    Y = (np.arange(m) % 2).reshape(1, m).astype(float)
+    AL, caches = forward_prop(X, params)
+    return AL, Y, caches
+
+
+def _backprop_with(slope, AL, Y, caches):
+    """The correct sweep, but with a hidden layer's dZ = dA * slope(A_prev, Z)."""
+    L, m = len(caches), Y.shape[1]
+    grads, dA = {}, None
+    dZ = AL - Y
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        if l < L:
+            dZ = dA * slope(A_prev, Z)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ
+    return grads
+
+
+def _slope_at_input(A_prev, Z):
+    return A_prev * (1 - A_prev)
+
+
+def _sigmoid(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+_SLOPE_MISTAKES = [
+    ("the planted bug", "gradcheck fails dW1, db1, dW2 and db2 and passes dW3 and db3: "
+     "the error starts where the gradient enters layer 2. There the sigmoid's slope is taken at "
+     "A_prev, the layer's input; it belongs at A = sigmoid(Z), the layer's own output.", _slope_at_input),
+    ("a missing slope (dZ = dA)", "Going through a sigmoid multiplies by its slope, "
+     "dZ = dA * A * (1 - A) with A = sigmoid(Z).", lambda A_prev, Z: np.ones_like(Z)),
+    ("the slope of Z instead of A (Z * (1 - Z))", "The slope is A * (1 - A) for A = sigmoid(Z): "
+     "compute A from Z first.", lambda A_prev, Z: Z * (1 - Z)),
+    ("A without (1 - A)", "The sigmoid's slope is A * (1 - A), both factors.",
+     lambda A_prev, Z: _sigmoid(Z)),
+]
 
 
 def missing_mean_error(my_missing_mean_error) -> None:
@@ -106,168 +161,57 @@ def missing_mean_error(my_missing_mean_error) -> None:
            f"||g|| cancels.")
 
 
-def numerical_grad(my_numerical_grad) -> None:
-    """Check the learner's central-difference gradient of one parameter.
+def _chapter_network():
+    """The gradient-checking chapter's test network: (params, X, Y), as its cells build them."""
+    rng = np.random.default_rng(0)
+    params = init_params([8, 8, 8, 1], seed=0, scheme="normal", scale=1.0)
+    for l in range(1, 4):
+        params[f"b{l}"] = 0.5 * rng.standard_normal(params[f"b{l}"].shape)
+    X = rng.standard_normal((8, 8))
+    Y = (rng.random((1, 8)) < 0.5).astype(float)
+    return params, X, Y
 
-    ``my_numerical_grad(params, X, Y, name, eps)`` is called on a network
-    with ``layer_dims = [3, 5, 2, 1]`` (weights of scale 1, random biases),
-    m = 7 examples and eps = 1e-4, for ``name = "W1"`` and ``name = "b2"``.
-    It must return (J(p + eps) - J(p - eps)) / (2 eps) for every entry p of
-    ``params[name]``, the other entries held fixed: what nnlib's
-    ``numerical_grads`` gives under ``"d" + name``.
+
+def error_at_smaller_step(my_error_at_1e3) -> None:
+    """Check the predicted relative error of dW2's estimate at eps = 1e-3, given the one at 1e-2.
+
+    On the chapter's network both errors are truncation, which for the
+    central quotient shrinks as eps squared: a step ten times smaller gives
+    an error about a hundred times smaller. The expected value is measured
+    here with ``gradcheck(params, X, Y, eps=1e-3)["dW2"]`` (rounding moves it
+    by under 2%: ``rounding_limits`` at that step allows at most 5e-10 of
+    about 5e-8); the check accepts answers within 10% of it.
 
     Parameters
     ----------
-    my_numerical_grad : callable
-        ``my_numerical_grad(params, X, Y, name, eps) -> ndarray`` shaped like
-        ``params[name]``.
+    my_error_at_1e3 : float
+        The learner's prediction.
 
     Raises
     ------
     CheckFailed
-        If the result differs. It names these mistakes: a one-sided
-        difference; dividing by eps instead of 2 eps; the difference taken
-        the wrong way round; nudges that are never undone (each entry left
-        at p - eps while the next is measured).
+        If the prediction is off. It names these mistakes: a first-order
+        rule (ten times smaller, as for the one-sided quotient); no change;
+        a third-order rule (a thousand times smaller); the error growing
+        a hundredfold.
     """
-    params, X, Y = _numerical_grad_inputs()
-    eps = 1e-4
-    numeric = numerical_grads(params, X, Y, eps)
-    for name in ("W1", "b2"):
-        what = f'my_numerical_grad(params, X, Y, "{name}", eps=1e-4)'
-        mistakes = [
-            Mistake(mistake, hint, variant(params, X, Y, name, eps))
-            for mistake, hint, variant in _GRAD_MISTAKES
-        ]
-        try:
-            got = call(my_numerical_grad, params, X, Y, name, eps, what=what)
-        except FloatingPointError as error:
-            raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
-        compare(got, numeric["d" + name], mistakes, what=what, rtol=1e-6, atol=1e-10)
-    passed("central differences, entry by entry, for a weight matrix and a bias vector.")
-
-
-def _call_number(fn, *args, what):
-    try:
-        return call(fn, *args, what=what)
-    except FloatingPointError as error:
-        raise CheckFailed(f"{what} hit a floating-point error ({error}).") from None
-
-
-# The mistaken versions of relative_error, each on (g, g_num).
-
-def _norm_difference(g, h):
-    return abs(np.linalg.norm(g) - np.linalg.norm(h)) / (np.linalg.norm(g) + np.linalg.norm(h))
-
-
-def _over_g(g, h):
-    return np.linalg.norm(g - h) / np.linalg.norm(g)
-
-
-def _over_g_num(g, h):
-    return np.linalg.norm(g - h) / np.linalg.norm(h)
-
-
-def _absolute(g, h):
-    return np.linalg.norm(g - h)
-
-
-def _entrywise(g, h):
-    return np.abs(g - h) / (np.abs(g) + np.abs(h))
-
-
-def _l1(g, h):
-    return np.sum(np.abs(g - h)) / (np.sum(np.abs(g)) + np.sum(np.abs(h)))
-
-
-def _squared(g, h):
-    return np.linalg.norm(g - h) ** 2 / (np.linalg.norm(g) ** 2 + np.linalg.norm(h) ** 2)
-
-
-_SYMMETRIC = (
-    "Divide by ||g|| + ||g_num||: the error is then the same whichever gradient comes first, it "
-    "never exceeds 1, and it stays finite when one of them is zero."
-)
-_ERROR_MISTAKES = [
-    ("the difference of the norms", "Subtract first, then take the norm: ||g - g_num||. The "
-     "difference of the norms is 0 for a gradient of the right size pointing the wrong way.",
-     _norm_difference),
-    ("only ||g|| in the denominator", _SYMMETRIC, _over_g),
-    ("only ||g_num|| in the denominator", _SYMMETRIC, _over_g_num),
-    ("no denominator (an absolute error)", "||g - g_num|| alone depends on how large the "
-     "gradients are; divide by ||g|| + ||g_num|| to make it relative.", _absolute),
-    ("an entry-by-entry error", "Take np.linalg.norm of whole arrays, so that the result is a "
-     "single number.", _entrywise),
-    ("the sum of absolute values instead of the norm", "np.linalg.norm(a) is the square root "
-     "of the sum of squares of all entries, not the sum of their absolute values.", _l1),
-    ("squared norms", "Use the norms themselves, not their squares.", _squared),
-]
-
-
-# The network of numerical_grad, and its mistaken versions on (params, X, Y, name, eps).
-
-def _numerical_grad_inputs():
-    # Non-square W, and m = 7, unequal to every layer size, so that the entries differ.
-    layer_dims, m = [3, 5, 2, 1], 7
-    rng = np.random.default_rng(93)
-    params = init_params(layer_dims, seed=4, scheme="normal", scale=1.0)
-    for l in range(1, len(layer_dims)):
-        params[f"b{l}"] = 0.5 * rng.standard_normal(params[f"b{l}"].shape)
-    X = rng.standard_normal((layer_dims[0], m))
-    Y = np.array([[1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0]])
-    return params, X, Y
-
-
-def _cost(params, X, Y):
-    return cost_function(forward_prop(X, params)[0], Y)
-
-
-def _differences(params, X, Y, name, eps, formula):
-    grad = np.zeros_like(params[name])
-    for i in np.ndindex(grad.shape):
-        costs = {}
-        for step in (eps, 0.0, -eps):
-            nudged = dict(params)
-            nudged[name] = params[name].copy()
-            nudged[name][i] += step
-            costs[step] = _cost(nudged, X, Y)
-        grad[i] = formula(costs[eps], costs[0.0], costs[-eps], eps)
-    return grad
-
-
-def _one_sided(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (up - at) / e)
-
-
-def _over_eps(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (up - down) / e)
-
-
-def _reversed(params, X, Y, name, eps):
-    return _differences(params, X, Y, name, eps, lambda up, at, down, e: (down - up) / (2 * e))
-
-
-def _never_undone(params, X, Y, name, eps):
-    params = {k: v.copy() for k, v in params.items()}
-    p = params[name]  # nudged in place, so every nudge stays in params
-    grad = np.zeros_like(p)
-    for i in np.ndindex(p.shape):
-        p[i] += eps
-        up = _cost(params, X, Y)
-        p[i] -= 2 * eps
-        down = _cost(params, X, Y)
-        grad[i] = (up - down) / (2 * eps)
-    return grad
-
-
-_GRAD_MISTAKES = [
-    ("a one-sided difference", "Nudge both ways: (J(p + eps) - J(p - eps)) / (2 eps). Its "
-     "error shrinks like eps**2, the one-sided formula's only like eps.", _one_sided),
-    ("dividing by eps instead of 2 eps", "The two nudged points are 2 eps apart, so divide "
-     "their difference in cost by 2 eps.", _over_eps),
-    ("the difference the wrong way round", "Subtract the cost at p - eps from the cost at "
-     "p + eps, not the other way round.", _reversed),
-    ("nudges that are never undone", "After measuring an entry, put it back to its value (or "
-     "nudge a copy), so that every entry is measured with all the others at their own values.",
-     _never_undone),
-]
+    params, X, Y = _chapter_network()
+    at_1e2 = gradcheck(params, X, Y, eps=1e-2)["dW2"]
+    expected = gradcheck(params, X, Y, eps=1e-3)["dW2"]
+    mistakes = [
+        Mistake("a first-order rule (ten times smaller)", "Ten times smaller is the one-sided "
+                "quotient's rate. In the central quotient the second-derivative terms cancel, "
+                "and what is left is proportional to eps squared.", at_1e2 / 10),
+        Mistake("no change", "The truncation error depends on eps: the section on nudging both "
+                "ways says how.", at_1e2),
+        Mistake("a third-order rule (a thousand times smaller)", "The central quotient's error "
+                "is eps squared over 6 times the third derivative, and so on: second order, not "
+                "third.", at_1e2 / 1000),
+        Mistake("the error growing", "At these steps rounding is negligible; truncation shrinks "
+                "with the step.", at_1e2 * 100),
+    ]
+    check_number(my_error_at_1e3, expected, mistakes, what="my_error_at_1e3", rtol=0.1,
+                 hint="Run gradcheck(params, X, Y, eps=1e-2) and scale its dW2 error by the rule "
+                      "the Taylor series gives for the central quotient.")
+    passed(f"{at_1e2:.2e} / 100 = {at_1e2 / 100:.2e}, measured {expected:.2e}: the central "
+           f"quotient's truncation error shrinks as eps squared.")

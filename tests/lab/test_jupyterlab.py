@@ -7,7 +7,9 @@ notebook back: every code cell ran; the only errors are the declared ones
 (cells tagged raises-exception in the book) and, in each exercise, the
 "not done yet" of an unanswered exercise; every figure the kernel sent is an
 image that loaded; still no solution in view, and one click on each fold
-shows it. A screenshot of each chapter's exercises goes to _build/lab/.
+shows it. The book's checks are folded too: each shows its first line (its
+label) and none of its code, before and after Run All, which runs them. A
+screenshot of each chapter's exercises goes to _build/lab/.
 Then it types an answer into an exercise, runs its check and sees it pass.
 """
 
@@ -75,6 +77,17 @@ def visible_lines(page) -> set[str]:
     return {line.strip() for line in page.locator(f"{NOTEBOOK} .jp-Notebook").inner_text().splitlines()}
 
 
+def folded_checks(path) -> tuple[set[str], set[str]]:
+    """(the first lines of the folded code cells, which JupyterLab shows; their assertion
+    lines, which it must not), leaving out lines that other cells hold as well."""
+    cells = nbformat.read(path, as_version=4).cells
+    folded = [c for c in cells if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")]
+    elsewhere = {line.strip() for c in cells if c not in folded for line in c.source.splitlines()}
+    labels = {c.source.splitlines()[0].strip() for c in folded}
+    hidden = {line.strip() for c in folded for line in c.source.splitlines()[1:] if "assert" in line}
+    return labels, hidden - elsewhere - labels
+
+
 def not_done_yet(error) -> bool:
     """The error of an unanswered exercise: the stub, or a check that finds the stub or no answer."""
     return (error.ename == "NotImplementedError"  # the stub itself
@@ -128,6 +141,9 @@ def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, report, ch
     open_notebook(page, lab, path)
     assert not nbgrader_ui(page), "the learner's JupyterLab shows nbgrader's instructor tools"
     assert not visible_lines(page) & secret, f"solution in view on opening: {sorted(visible_lines(page) & secret)}"
+    labels, check_lines = folded_checks(lab.folder / path)
+    assert labels <= visible_lines(page), f"folded checks' labels not shown: {sorted(labels - visible_lines(page))}"
+    assert not visible_lines(page) & check_lines, f"check code in view: {sorted(visible_lines(page) & check_lines)}"
 
     started = time.perf_counter()
     run_all(page)
@@ -147,10 +163,19 @@ def test_workbook_runs_in_jupyterlab_with_solutions_folded(lab, page, report, ch
 
     in_view = visible_lines(page) & secret
     assert not in_view, f"solution in view after Run All: {sorted(in_view)}"
+    # Run All ran the folded checks (undeclared_errors: every code cell ran) and left them folded.
+    in_view = visible_lines(page) & check_lines
+    assert not in_view, f"check code in view after Run All: {sorted(in_view)}"
+    folded_code = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert all(c.execution_count is not None for c in folded_code)
     folds = page.locator(f"{NOTEBOOK} .jp-InputPlaceholder")
-    assert folds.count() == sum(c.cell_type == "raw" for c in nb.cells) > 0
-    folds.first.scroll_into_view_if_needed()
+    assert folds.count() == sum(c.cell_type == "raw" for c in nb.cells) + len(folded_code) > 0
     SHOTS.mkdir(parents=True, exist_ok=True)
+    labelled = folds.filter(has_text="# Checks that the text's numbers hold:")
+    if labelled.count():  # what a folded check looks like: its label and a ···
+        labelled.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{chapter}-folded-check.png"))
+    folds.filter(has_text="Our solution to").first.scroll_into_view_if_needed()  # the exercises
     page.screenshot(path=str(SHOTS / f"{chapter}.png"))
     while folds.count():  # one click on each fold shows our solution
         folds.first.click()

@@ -17,6 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
+import fold_solutions  # noqa: E402
 import workbooks  # noqa: E402
 from workbooks import coursework  # noqa: E402  (instructor/coursework.py, the student edition)
 
@@ -45,11 +46,15 @@ def made(tmp_path_factory):
 
 @pytest.mark.parametrize("path", BOOK_NOTEBOOKS, ids=lambda p: p.stem)
 def test_book_folds_each_solution_for_the_book_and_for_jupyterlab_alike(path):
-    # The book's hide-input and JupyterLab's source_hidden agree on every cell,
-    # and every solution has both (python tools/fold_solutions.py adds them).
+    # The book's hide-input and JupyterLab's source_hidden agree on every cell
+    # but the book's machinery (remove-cell: the book leaves it out, JupyterLab
+    # folds it), and every solution has both (python tools/fold_solutions.py adds them).
     for index, cell in enumerate(json.loads(path.read_text())["cells"]):
         tagged, hidden = folds(cell)
         where = f"{path.name} cell {index}"
+        if fold_solutions.is_machinery(cell):
+            assert not holds_solution(cell), f"{where}: a solution the book leaves out"
+            continue
         assert tagged == hidden, f"{where}: hide-input {tagged} but source_hidden {hidden}; run tools/fold_solutions.py"
         if holds_solution(cell):
             assert tagged and hidden, f"{where} holds a solution in view; run tools/fold_solutions.py"
@@ -78,7 +83,12 @@ def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
         else:
             assert cell.source == original.source and cell.metadata == original.metadata
         assert not {line.strip() for line in cell.source.splitlines()} & secret, f"{chapter} {cell.id} shows a solution"
-        assert folds(cell) == (False, False), f"{chapter} {cell.id}: the learner's cells are open"
+        if fold_solutions.is_machinery(cell):
+            # The book's checks stay folded in the workbook, as in book/.
+            assert cell.metadata.get("jupyter") == original.metadata.get("jupyter")
+            assert not folds(cell)[0], f"{chapter} {cell.id}"
+        else:
+            assert folds(cell) == (False, False), f"{chapter} {cell.id}: the learner's cells are open"
     folded = [c for c in cells if "solution_of" in c.metadata.get(workbooks.META, {})]
     exercises = [c.metadata["nbgrader"]["grade_id"] for c in book if c.metadata.get("nbgrader", {}).get("solution")]
     assert [c.metadata[workbooks.META]["solution_of"] + "_solution" for c in folded] == exercises
@@ -92,13 +102,69 @@ def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
     assert not any(marker in text for pair in coursework.REGIONS for marker in pair)
 
 
-def test_student_edition_keeps_its_answer_cells_open(tmp_path, monkeypatch):
-    # The book folds its solutions in JupyterLab; the student edition's answer cells stay open.
+@pytest.mark.parametrize("chapter", ["03_sigmoid", "04_forward"])
+def test_student_edition_keeps_its_answer_cells_open_and_its_checks_folded(tmp_path, monkeypatch, chapter):
+    # The book folds its solutions in JupyterLab; the student edition's answer cells stay
+    # open, and the book's checks (remove-cell) stay folded as the book has them.
     monkeypatch.setattr(coursework, "COURSE", tmp_path)
-    coursework.make_source("03_sigmoid")
-    nb = nbformat.read(tmp_path / "source" / "03_sigmoid" / "03_sigmoid.ipynb", as_version=4)
+    coursework.make_source(chapter)
+    nb = nbformat.read(tmp_path / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert answers and not any(folds(c)[1] for c in answers)
+    book = {c.id: c for c in nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4).cells}
+    machinery = [c for c in nb.cells if fold_solutions.is_machinery(c)]
+    assert machinery and all(c.metadata.get("jupyter") == book[c.id].metadata.get("jupyter") for c in machinery)
+
+
+# No chapter's workbook shows more than this many lines of the book's check code
+# before a click (issue: the machinery out of the learner's way).
+MAX_CHECK_LINES = 10
+NUMBERED = [c for c in workbooks.chapters() if int(c[:2]) <= 10]
+
+
+def visible_check_lines(nb) -> tuple[int, list[str]]:
+    """Lines of check code a learner sees in JupyterLab 4 before clicking anything.
+
+    A folded cell (``source_hidden``) shows its first line alone: it counts
+    unless it is a comment (the label ``# Checks that the text's numbers hold:
+    ...``). A remove-cell code cell that is not folded counts every non-blank
+    line. Any other code cell counts its assertion lines.
+    """
+    count, where = 0, []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        if cell.metadata.get("jupyter", {}).get("source_hidden"):
+            shown = [line for line in lines[:1] if not line.lstrip().startswith("#")]
+        elif fold_solutions.is_machinery(cell):
+            shown = lines
+        else:
+            shown = [line for line in lines if line.lstrip().startswith(("assert ", "np.testing.assert"))]
+        if shown:
+            count += len(shown)
+            where.append(f"{cell.id}: {len(shown)}")
+    return count, where
+
+
+def test_visible_check_lines_counts_what_jupyterlab_shows():
+    # An open check cell counts in full, a folded one not at all (its first line
+    # is its label), and an assertion in a lesson's cell counts one line.
+    new = nbformat.v4.new_code_cell
+    check = "# Checks that the text's numbers hold: the sum\nx = 1\nassert x == 1"
+    opened = new(check, metadata={"tags": ["remove-cell"]})
+    closed = new(check, metadata={"tags": ["remove-cell"], "jupyter": {"source_hidden": True, "outputs_hidden": True}})
+    lesson = new("y = 2\nassert y == 2\nprint(y)")
+    nb = nbformat.v4.new_notebook(cells=[opened, closed, lesson])
+    assert visible_check_lines(nb)[0] == 3 + 0 + 1
+
+
+@pytest.mark.parametrize("chapter", NUMBERED)
+def test_workbook_shows_few_lines_of_check_code(made, chapter):
+    nb = nbformat.read(made / f"{chapter}.ipynb", as_version=4)
+    count, where = visible_check_lines(nb)
+    assert count <= MAX_CHECK_LINES, (f"{chapter}'s workbook shows {count} lines of check code before a click "
+                                      f"({', '.join(where)}); run python tools/fold_solutions.py")
 
 
 def test_a_workbook_is_never_overwritten(tmp_path):

@@ -50,7 +50,7 @@ def sigmoid(my_sigmoid) -> None:
     """
     for stage, Z in enumerate(_inputs()):
         what = "my_sigmoid(Z)" if stage == 0 else "my_sigmoid(Z) for Z as large as +-1000"
-        got = _quietly(my_sigmoid, Z, what=what)
+        got = call_quietly(my_sigmoid, Z, what=what)
         _no_nan(got[0] if isinstance(got, tuple) and len(got) == 2 else got, Z, what)
         mistakes = [
             Mistake("a sign flip", "sigma(z) = 1 / (1 + exp(-z)), with a minus sign: it should "
@@ -90,7 +90,7 @@ def sigmoid_backward(my_sigmoid_backward) -> None:
     for stage, Z in enumerate(_inputs()):
         what = ("my_sigmoid_backward(dA, cache)" if stage == 0
                 else "my_sigmoid_backward(dA, cache) for Z as large as +-1000")
-        got = _quietly(my_sigmoid_backward, dA, Z, what=what)
+        got = call_quietly(my_sigmoid_backward, dA, Z, what=what)
         _no_nan(got, Z, what)
         mistakes = [
             Mistake("a sign flip in dZ", "dZ = dA * A * (1 - A), with no minus sign: the slope "
@@ -145,8 +145,13 @@ def slope_after_five_layers(my_slope_after_five_layers) -> None:
            f"gradient at least 1024-fold; the weight matrices between them may enlarge it again.")
 
 
-def _quietly(fn, *args, what):
-    """Run the learner's function with floating-point warnings silenced: the values are judged."""
+def call_quietly(fn, *args, what):
+    """Run the learner's function with floating-point warnings silenced: the values are judged.
+
+    Like ``_core.call``, but an overflow on the way to a right value (the
+    textbook sigmoid's 1 / (1 + inf) = 0) is no mistake, and nothing reaches
+    stderr, which nbgrader would score as a failure.
+    """
     copies = [_copy(a) for a in args]
     try:
         with warnings.catch_warnings():

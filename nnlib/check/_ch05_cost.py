@@ -8,12 +8,11 @@ logarithm, swapped label terms, a 1x1 array for a number, and logarithms of
 exactly 0.
 """
 
-import warnings
-
 import numpy as np
 
 import nnlib
-from nnlib.check._core import NUMBER_TOLERANCE, _copy, as_number, call, CheckFailed, compare, Mistake, passed
+from nnlib.check._ch03_sigmoid import call_quietly
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, CheckFailed, compare, Mistake, passed
 
 __all__ = ["cost_function", "cost_at_half", "cost_by_hand", "logit_cost_slope", "saturated_costs"]
 
@@ -266,7 +265,7 @@ def logit_cost_slope(fn) -> None:
         (np.array([[-800.0, -40.0, 40.0, 800.0, -800.0, 800.0]]), np.array([[1.0, 1.0, 0.0, 0.0, 0.0, 1.0]])),
     ]
     for Z, Y in stages:
-        got = _quietly(fn, Z, Y, what=what)
+        got = call_quietly(fn, Z, Y, what=what)
         A = nnlib.sigmoid(Z)[0]
         m = Z.shape[1]
         with np.errstate(all="ignore"):
@@ -335,18 +334,3 @@ def saturated_costs(pair) -> None:
     compare(got, (clipped, from_logit), mistakes, what, rtol=0, atol=NUMBER_TOLERANCE)
     passed(f"cost_function reports -log(eps) = {clipped:.2f} nats however wrong the answer; "
            f"cost_from_logits reports {from_logit:.2f}, and keeps its slope of -1.")
-
-
-def _quietly(fn, *args, what):
-    """Run the learner's function with floating-point warnings ignored: the values are judged."""
-    copies = [_copy(a) for a in args]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with np.errstate(all="ignore"):
-                return fn(*copies)
-    except CheckFailed:
-        raise
-    except Exception as error:  # the learner's code may raise anything
-        raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
-

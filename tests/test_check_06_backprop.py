@@ -252,9 +252,9 @@ def test_the_planted_bug_is_in_one_gradient_only():
     assert set(buggy) == set(right)
     for key in right:
         if key == "dW3":
-            np.testing.assert_allclose(buggy[key], 7 * right[key], rtol=1e-14)
-        else:
-            np.testing.assert_allclose(buggy[key], right[key], rtol=1e-14, atol=1e-300)
+            np.testing.assert_allclose(buggy[key], 7 * right[key], rtol=1e-12)
+        else:  # the same sums as nnlib's, but for a sigmoid within a few u of nnlib's
+            np.testing.assert_allclose(buggy[key], right[key], rtol=1e-9, atol=1e-15)
 
 
 def test_buggy_gradient_accepts_the_key(capsys):

@@ -531,16 +531,20 @@ def backprop_with_a_bug(AL, Y, caches) -> dict:
     grads : dict
         ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``, one wrong.
     """
+    # Written out in numpy alone, so that it runs where a workbook's own
+    # one_layer_backward stands in for nnlib's.
     L = len(caches)
     grads = {}
-    (A_prev, W, b), _ = caches[L - 1]
-    m = A_prev.shape[1]
     dZ = AL - Y
-    grads[f"dW{L}"] = dZ @ A_prev.T  # the bug: no 1/m
-    grads[f"db{L}"] = dZ.sum(axis=1, keepdims=True) / m
-    dA = W.T @ dZ
-    for l in reversed(range(1, L)):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
+    for l in reversed(range(1, L + 1)):
+        (A_prev, W, _), _ = caches[l - 1]
+        m = A_prev.shape[1]
+        grads[f"dW{l}"] = dZ @ A_prev.T if l == L else dZ @ A_prev.T / m  # the bug: no 1/m at L
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        if l > 1:  # through the sigmoid of layer l - 1, in chapter 3's stable form
+            E = np.exp(-np.abs(caches[l - 2][1]))
+            A = np.where(caches[l - 2][1] >= 0, 1, E) / (1 + E)
+            dZ = (W.T @ dZ) * A * (1 - A)
     return grads
 
 
@@ -568,7 +572,8 @@ def buggy_gradient(answer) -> None:
     AL, caches = nnlib.forward_prop(X, params)
     right = nnlib.backprop(AL, Y, caches)
     buggy = backprop_with_a_bug(AL, Y, caches)
-    [expected] = [k for k in right if not np.allclose(buggy[k], right[k], rtol=1e-12, atol=0)]
+    # the right gradients agree to rounding; the wrong one is off by the factor m = 5
+    [expected] = [k for k in right if not np.allclose(buggy[k], right[k], rtol=1e-9, atol=1e-15)]
     if not isinstance(answer, str):
         raise CheckFailed(f"{what} should be a key written as a string, such as \"dW1\"; got {answer!r:.80}")
     key = answer.strip()

@@ -3,7 +3,7 @@
 The library behind the book *Neural networks from scratch*. Each module is one
 chapter's step, in the order the book builds them: ``params`` (init_params),
 ``activations`` (sigmoid), ``forward`` (forward_prop), ``cost``
-(cost_function), ``backward`` (one_layer_backward, backprop), ``update``
+(cost_function, cost_from_logits), ``backward`` (one_layer_backward, backprop), ``update``
 (update_parameters) and ``training`` (train, predict). The names are those of the
 tutorial the course follows; the code is written afresh and corrected, and
 says the math in plain numpy. ``nnlib.fast.train`` is the same training laid
@@ -30,7 +30,7 @@ moving data between them and nnlib.
 
 from nnlib.activations import sigmoid, sigmoid_backward
 from nnlib.backward import backprop, linear_backward, one_layer_backward
-from nnlib.cost import cost_function
+from nnlib.cost import cost_from_logits, cost_function
 from nnlib.datasets import load_breast_cancer, load_digits, make_moons, standardize, train_test_split
 from nnlib.datasets import train_val_test_split
 from nnlib.display import show_source
@@ -56,6 +56,7 @@ __all__ = [
     "sigmoid_backward",
     "forward_prop",
     "cost_function",
+    "cost_from_logits",
     "linear_backward",
     "one_layer_backward",
     "backprop",

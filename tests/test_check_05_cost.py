@@ -3,6 +3,7 @@ import re
 import numpy as np
 import pytest
 
+import nnlib
 from nnlib import check, cost_function
 from nnlib.check import CheckFailed
 
@@ -72,9 +73,11 @@ def unclipped_quietly(A, Y):
         return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
 
 
-def clipped_at_1e_minus_8(A, Y):
-    A = np.clip(A, 1e-8, 1 - 1e-8)
-    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+def clipped_at(eps):
+    def clipped(A, Y):
+        A = np.clip(A, eps, 1 - eps)
+        return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+    return clipped
 
 
 # --- check.cost_function
@@ -85,6 +88,20 @@ def test_nnlib_and_a_fresh_reference_pass(capsys):
     check.cost_function(cost_function)
     check.cost_function(reference)
     assert capsys.readouterr().out.count("Correct:") == 2
+
+
+@pytest.mark.parametrize("eps", [EPS, 1e-12, 1e-8, 1e-6])
+def test_any_small_clipping_constant_passes(eps, capsys):
+    # correctness is graded, not the clip constant: any eps up to 1e-6 is right
+    check.cost_function(clipped_at(eps))
+    assert "Correct:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("eps", [1e-4, 1e-3])
+def test_coarse_clipping_fails_and_is_named(eps):
+    # a confident mistake charged only -log(1e-4) = 9.2 nats: too coarse
+    with pytest.raises(CheckFailed, match="Clipping so coarsely"):
+        check.cost_function(clipped_at(eps))
 
 
 @pytest.mark.parametrize(
@@ -101,7 +118,6 @@ def test_nnlib_and_a_fresh_reference_pass(capsys):
         (mean_along_axis, "returning a 1-element array instead of a float"),
         (unclipped, "no protection at predictions of exactly 0 or 1"),
         (unclipped_quietly, "no protection at predictions of exactly 0 or 1"),
-        (clipped_at_1e_minus_8, "clipping with an epsilon other than machine epsilon"),
     ],
 )
 def test_each_mistake_is_named(mistaken, name):
@@ -187,3 +203,77 @@ def test_cost_by_hand_rejects_other_answers_generically():
     with pytest.raises(CheckFailed, match="is not right: at index") as info:
         check.cost_by_hand(0.8)
     assert "gives exactly what" not in str(info.value)
+
+
+# --- check.logit_cost_slope
+
+
+def slope_by_sigmoid(Z, Y):
+    return nnlib.sigmoid(Z)[0] - Y
+
+
+def slope_as_written(Z, Y):
+    # the textbook sigmoid: overflows (with a warning) at z = -800, on its way to the right 0
+    return 1 / (1 + np.exp(-Z)) - Y
+
+
+def test_logit_cost_slope_passes_right_answers_warnings_or_not(capsys):
+    check.logit_cost_slope(slope_by_sigmoid)
+    check.logit_cost_slope(slope_as_written)
+    assert capsys.readouterr().out.count("Correct:") == 2
+
+
+@pytest.mark.parametrize(
+    "mistaken, name",
+    [
+        (lambda Z, Y: np.logaddexp(0, Z) - Y * Z, "the cost itself"),
+        (lambda Z, Y: Y - nnlib.sigmoid(Z)[0], "a sign flip"),
+        (lambda Z, Y: slope_by_sigmoid(Z, Y) * nnlib.sigmoid(Z)[0] * (1 - nnlib.sigmoid(Z)[0]),
+         "an extra sigmoid slope a (1 - a)"),
+        (lambda Z, Y: nnlib.sigmoid(Z)[0], "dropping the - y z term"),
+        (lambda Z, Y: np.exp(Z) - Y, "taking the slope of log(1 + e^z) as e^z"),
+        (lambda Z, Y: slope_by_sigmoid(Z, Y) / Z.shape[1], "the slope of the mean J, (a - y) / m"),
+        (lambda Z, Y: np.exp(Z) / (1 + np.exp(Z)) - Y, "gives NaN at z = [800.0"),
+    ],
+)
+def test_logit_cost_slope_names_each_slip(mistaken, name):
+    with pytest.raises(CheckFailed, match=re.escape(name)):
+        check.logit_cost_slope(mistaken)
+
+
+def test_logit_cost_slope_reports_a_crash_and_a_wrong_shape():
+    with pytest.raises(CheckFailed, match="raised ZeroDivisionError"):
+        check.logit_cost_slope(lambda Z, Y: 1 / 0)
+    with pytest.raises(CheckFailed, match="is not right"):
+        check.logit_cost_slope(lambda Z, Y: slope_by_sigmoid(Z, Y).ravel())
+
+
+# --- check.saturated_costs
+
+
+def test_saturated_costs_accepts_the_pair(capsys):
+    check.saturated_costs((52 * np.log(2), 80.0))
+    check.saturated_costs([36.04, 80])
+    assert capsys.readouterr().out.count("Correct:") == 2
+
+
+@pytest.mark.parametrize(
+    "pair, name",
+    [
+        ((80.0, 36.04), "the pair in the wrong order"),
+        ((36.04, 36.04), "the clipped cost for both"),
+        ((80.0, 80.0), "the true cost for both"),
+        ((0.0, 0.0), "the cost of a right answer"),
+    ],
+)
+def test_saturated_costs_names_each_slip(pair, name):
+    with pytest.raises(CheckFailed, match=re.escape(name)):
+        check.saturated_costs(pair)
+
+
+def test_saturated_costs_rejects_other_answers():
+    with pytest.raises(CheckFailed, match="is not right") as info:
+        check.saturated_costs((36.04, 79.0))
+    assert "gives exactly what" not in str(info.value)
+    with pytest.raises(CheckFailed, match="a pair of numbers"):
+        check.saturated_costs(36.04)

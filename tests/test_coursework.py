@@ -30,7 +30,7 @@ import coursework  # noqa: E402
 SUBMISSIONS = ROOT / "tests" / "submissions"
 CHAPTER = "03_sigmoid"  # the chapter of every kind of mistake
 TIMEOUT = 10  # seconds per cell while grading the fixtures
-MAX = {"03_sigmoid": 7, "06_backprop": 6}  # points; 2 + 2 of them hidden in each chapter
+MAX = {"03_sigmoid": 7, "06_backprop": 7}  # points; 2 + 2 of them hidden in each chapter
 
 # (student, chapter) -> (score, what the reason must say). The threats (instructor/make_submissions.py)
 # score what their honest answers score: tamper's are wrong, the others' right but for the
@@ -52,13 +52,13 @@ EXPECTED = {
     ("flood", "03_sigmoid"): (7, "all tests passed"),
     ("forkbomb", "03_sigmoid"): (
         4, "ex3_2_check 0/1: CheckFailed: my_sigmoid_backward(dA, cache) raised BlockingIOError"),
-    ("perfect", "06_backprop"): (6, "all tests passed"),
+    ("perfect", "06_backprop"): (7, "all tests passed"),
     ("tamper", "06_backprop"): (0, "ex6_1_check 0/1: CheckFailed: my_one_layer_backward(dA, cache) is not right"),
-    ("snoop", "06_backprop"): (6, "all tests passed"),
-    ("linger", "06_backprop"): (6, "all tests passed"),
-    ("hog", "06_backprop"): (3, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised MemoryError"),
-    ("flood", "06_backprop"): (6, "all tests passed"),
-    ("forkbomb", "06_backprop"): (3, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised BlockingIOError"),
+    ("snoop", "06_backprop"): (7, "all tests passed"),
+    ("linger", "06_backprop"): (7, "all tests passed"),
+    ("hog", "06_backprop"): (4, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised MemoryError"),
+    ("flood", "06_backprop"): (7, "all tests passed"),
+    ("forkbomb", "06_backprop"): (4, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised BlockingIOError"),
 }
 MARKER = "nnlib-hostile-snoop.txt"  # the file snoop tries to leave in every folder it can
 

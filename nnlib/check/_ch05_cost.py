@@ -1,27 +1,33 @@
 """Checkers for the exercises of the 05_cost chapter.
 
-``cost_function`` checks a learner's cross-entropy; ``cost_at_half`` and
-``cost_by_hand`` check two predicted numbers. Each names the usual slips:
-a missing minus sign, a sum where the mean belongs, the wrong logarithm,
-swapped label terms, a 1x1 array for a number, and logarithms of exactly 0.
+``logit_cost_slope`` checks a derived slope of the cost from the logit;
+``cost_at_half``, ``cost_by_hand`` and ``saturated_costs`` check predicted
+numbers; ``cost_function`` checks a learner's cross-entropy. Each names the
+usual slips: a missing minus sign, a sum where the mean belongs, the wrong
+logarithm, swapped label terms, a 1x1 array for a number, and logarithms of
+exactly 0.
 """
 
 import numpy as np
 
 import nnlib
+from nnlib.check._ch03_sigmoid import call_quietly
 from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, CheckFailed, compare, Mistake, passed
 
-__all__ = ["cost_function", "cost_at_half", "cost_by_hand"]
+__all__ = ["cost_function", "cost_at_half", "cost_by_hand", "logit_cost_slope", "saturated_costs"]
 
-# A predicted number counts as right within this distance: three decimals.
+# Clipping at any epsilon up to this one keeps the cost right to the
+# checker's tolerance on its ordinary predictions (0.05 to 0.95) and charges
+# a confident mistake at least -log(1e-6) = 13.8 nats.
+LARGEST_EPS = 1e-6
 
 
 def cost_function(fn) -> None:
     """Check ``fn(A, Y)``, the learner's cross-entropy cost, against nnlib's.
 
     Three batches are tried: ordinary predictions with mixed labels (m = 7,
-    so a missing 1/m shows), predictions of exactly 0 and 1 that are right,
-    and predictions of exactly 0 and 1 that are wrong.
+    so a missing 1/m shows), predictions of exactly 0 and 1 that are wrong,
+    and predictions of exactly 0 and 1 that are right.
 
     Parameters
     ----------
@@ -36,8 +42,9 @@ def cost_function(fn) -> None:
         swapped y and 1 - y terms; log(1 - a) written as 1 - log(a); a
         missing (1 - y) term; a 1x1 or
         1-element array instead of a float; no protection at predictions of
-        exactly 0 or 1 (infinity or NaN); clipping with an epsilon other
-        than machine epsilon.
+        exactly 0 or 1 (infinity or NaN); clipping so coarsely (epsilon
+        above 1e-6) that a confident mistake costs too little. Any
+        epsilon from machine epsilon to 1e-6 is right.
     """
     what = "my_cost_function(A, Y)"
     rng = np.random.default_rng(5)
@@ -47,31 +54,37 @@ def cost_function(fn) -> None:
     got = _run_cost(fn, A, Y, what)
     compare(got, expected, _cost_mistakes(A, Y), what)
 
+    # Wrong answers at exactly 0 and 1: log(0) itself. Clipping at eps
+    # charges each of the two -log(eps) (and log(1 - eps), at most 1e-6,
+    # for the prediction clipped at 1): any eps up to 1e-6 is right.
+    A_wrong = np.array([[1.0, 0.0, 0.5]])
+    Y_wrong = np.array([[0.0, 1.0, 1.0]])
+    got = _run_cost(fn, A_wrong, Y_wrong, what)
+    if np.size(got) != 1:
+        compare(got, nnlib.cost_function(A_wrong, Y_wrong), [], what)
+    value = float(np.ravel(got)[0])
+    cheapest = (-2 * np.log(LARGEST_EPS) + np.log(2)) / 3  # clipped at 1e-6
+    dearest = nnlib.cost_function(A_wrong, Y_wrong) + 1e-9  # clipped at machine epsilon
+    if not cheapest - 1e-6 <= value <= dearest:
+        raise CheckFailed(
+            f"{what} is not right for confidently wrong predictions: A = "
+            f"{A_wrong.tolist()}, Y = {Y_wrong.tolist()} should cost between "
+            f"{cheapest:.2f} (clipping at 1e-6) and {dearest:.2f} (clipping at "
+            f"machine epsilon), got {value:.4f}. "
+            + ("Clipping so coarsely changes the cost of predictions that are merely confident: keep "
+               "eps tiny, such as np.finfo(float).eps." if value < cheapest else
+               "Keep each prediction at least eps from 0 and 1 before taking logs.")
+        )
+
     # Right answers at exactly 0 and 1: the unused term is 0 * log(0).
     A_right = np.array([[1.0, 0.0, 0.3, 0.9]])
     Y_right = np.array([[1.0, 0.0, 0.0, 1.0]])
     got = _run_cost(fn, A_right, Y_right, what)
-    compare(got, nnlib.cost_function(A_right, Y_right), [], what, atol=1e-9)
-
-    # Wrong answers at exactly 0 and 1: log(0) itself.
-    A_wrong = np.array([[1.0, 0.0, 0.5]])
-    Y_wrong = np.array([[0.0, 1.0, 1.0]])
-    expected = nnlib.cost_function(A_wrong, Y_wrong)
-    got = _run_cost(fn, A_wrong, Y_wrong, what)
-    if np.size(got) == 1 and not np.isclose(float(np.ravel(got)[0]), expected):
-        raise CheckFailed(
-            f"{what} is not right for confidently wrong predictions: A = "
-            f"{A_wrong.tolist()}, Y = {Y_wrong.tolist()} should cost "
-            f"{expected:.4f}, got {float(np.ravel(got)[0]):.4f}, as clipping "
-            f"with an epsilon other than machine epsilon would. Clip the "
-            f"predictions into [eps, 1 - eps] with eps = np.finfo(float).eps, "
-            f"as nnlib does, so that each confident mistake costs -log(eps) = "
-            f"{-np.log(np.finfo(float).eps):.2f} nats."
-        )
-    compare(got, expected, [], what)
+    # each of the two clipped right answers may cost up to -log(1 - eps), about eps
+    compare(got, nnlib.cost_function(A_right, Y_right), [], what, atol=LARGEST_EPS)
     passed(
         "your cost agrees with nnlib's on ordinary predictions and stays "
-        "finite at predictions of exactly 0 and 1."
+        "finite and large at confidently wrong predictions of exactly 0 and 1."
     )
 
 
@@ -221,3 +234,103 @@ def _cost_mistakes(A, Y) -> list[Mistake]:
 def _cost_with_swapped_terms(A, Y) -> float:
     with np.errstate(divide="ignore"):
         return float(-np.mean((1 - Y) * np.log(A) + Y * np.log(1 - A)))
+
+
+def logit_cost_slope(fn) -> None:
+    """Check ``fn(Z, Y)``, the learner's derivative of L(z, y) = log(1 + e^z) - y z in z.
+
+    The right answer is sigmoid(z) - y, entry by entry: the ``AL - Y`` that
+    backpropagation starts from. It runs on z of shape (1, 6), then on z as
+    large as +-800. Floating-point warnings are ignored: the values are
+    judged, so a formula that overflows on the way to the right limit passes.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(Z, Y) -> dL/dz``, an array of the shape of Z.
+
+    Raises
+    ------
+    CheckFailed
+        Naming, where it recognises one: the cost itself instead of its
+        slope; a sign flip (y - sigmoid(z)); an extra sigmoid slope
+        a (1 - a) (squared error's chain); dropping the - y z term; the
+        slope of log(1 + e^z) taken as e^z; the slope of the mean J
+        ((a - y) / m); NaN at large z from e^z / (1 + e^z).
+    """
+    what = "my_dL_dz(Z, Y)"
+    rng = np.random.default_rng(6)
+    stages = [
+        (3 * rng.standard_normal((1, 6)), np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]])),
+        (np.array([[-800.0, -40.0, 40.0, 800.0, -800.0, 800.0]]), np.array([[1.0, 1.0, 0.0, 0.0, 0.0, 1.0]])),
+    ]
+    for Z, Y in stages:
+        got = call_quietly(fn, Z, Y, what=what)
+        A = nnlib.sigmoid(Z)[0]
+        m = Z.shape[1]
+        with np.errstate(all="ignore"):
+            mistakes = [
+                Mistake("the cost itself", "The exercise asks for the slope dL/dz, not L: "
+                        "differentiate log(1 + e^z) - y z.", np.logaddexp(0, Z) - Y * Z),
+                Mistake("a sign flip", "L grows with z when y = 0: the slope is sigma(z) - y, "
+                        "not y - sigma(z).", Y - A),
+                Mistake("an extra sigmoid slope a (1 - a)", "That is the chain for squared error "
+                        "through a sigmoid; from the logit the slope of log(1 + e^z) is sigma(z) "
+                        "itself.", (A - Y) * A * (1 - A)),
+                Mistake("dropping the - y z term", "The cost subtracts y z, whose slope is y.", A),
+                Mistake("taking the slope of log(1 + e^z) as e^z", "By the chain rule, the slope "
+                        "of log(u) is u' / u: e^z / (1 + e^z) = sigma(z).", np.exp(Z) - Y),
+                Mistake("the slope of the mean J, (a - y) / m", "The exercise asks for one "
+                        "example's own L, entry by entry: no 1/m.", (A - Y) / m),
+            ]
+        if np.asarray(got, dtype=object).size == Z.size:
+            try:
+                bad = np.isnan(np.asarray(got, dtype=float))
+            except (TypeError, ValueError):
+                bad = np.zeros(Z.shape, dtype=bool)
+            if np.any(bad):
+                raise CheckFailed(
+                    f"{what} is not right: it gives NaN at z = {Z.reshape(np.shape(bad))[bad][:3].tolist()}. "
+                    "e^z / (1 + e^z) is inf / inf there; write sigma(z) as 1 / (1 + e^-z), "
+                    "or call sigmoid, which never overflows."
+                )
+        compare(got, A - Y, mistakes, what, rtol=1e-7, atol=1e-12)
+    passed("dL/dz = e^z / (1 + e^z) - y = sigma(z) - y: the AL - Y of the next chapter, "
+           "between -1 and 1 however saturated z is.")
+
+
+def saturated_costs(pair) -> None:
+    """Check the predicted costs of one example, label 1, at z = -80: clipped and from the logit.
+
+    Parameters
+    ----------
+    pair : tuple of two floats
+        ``(clipped, from_logit)``: what ``cost_function(sigmoid(z), 1)`` and
+        ``cost_from_logits(z, 1)`` report. Each is right within 0.005.
+
+    Raises
+    ------
+    CheckFailed
+        Naming the pair in the wrong order, the clipped cost given for both,
+        the true cost given for both, and costs of a right answer (near 0).
+    """
+    what = "my_saturated_costs"
+    Z, Y = np.array([[-80.0]]), np.array([[1.0]])
+    clipped = nnlib.cost_function(nnlib.sigmoid(Z)[0], Y)
+    from_logit = nnlib.cost_from_logits(Z, Y)
+    if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+        raise CheckFailed(f"{what} should be a pair of numbers, (clipped, from_logit); got {pair!r:.80}")
+    got = (as_number(pair[0], what + "[0]"), as_number(pair[1], what + "[1]"))
+    mistakes = [
+        Mistake("the pair in the wrong order", "Give the clipped cost first, then the cost "
+                "from the logit.", (from_logit, clipped)),
+        Mistake("the clipped cost for both", "cost_from_logits takes no logarithm of 0 and needs "
+                "no clipping: a wrong answer at z costs about |z|.", (clipped, clipped)),
+        Mistake("the true cost for both", "cost_function clips the prediction at machine "
+                "epsilon, so it charges at most -log(eps) = 52 log 2.", (from_logit, from_logit)),
+        Mistake("the cost of a right answer", "The label is 1 and z = -80 says almost surely "
+                "0: a confident mistake, which costs a lot.", (0.0, 0.0)),
+    ]
+    compare(got, (clipped, from_logit), mistakes, what, rtol=0, atol=NUMBER_TOLERANCE)
+    passed(f"cost_function reports -log(eps) = {clipped:.2f} nats however wrong the answer; "
+           f"cost_from_logits reports {from_logit:.2f}, and keeps its slope of -1.")

@@ -1,7 +1,8 @@
 """Checkers for the exercises of the 06_backprop chapter.
 
 ``one_layer_backward`` checks a learner's backward step through one sigmoid
-layer, ``backprop`` a learner's whole backward sweep. Each mistaken variant
+layer, ``backprop`` a learner's whole backward sweep, ``buggy_gradient`` the
+learner's finding of the planted bug in ``backprop_with_a_bug``. Each mistaken variant
 below is written out as a small function and run on the checker's inputs, so
 that a wrong answer can be matched to the slip that produces it.
 """
@@ -11,9 +12,10 @@ import itertools
 import numpy as np
 
 import nnlib
+from nnlib.check._ch03_sigmoid import call_quietly
 from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
 
-__all__ = ["one_layer_backward", "backprop"]
+__all__ = ["one_layer_backward", "backprop", "backprop_with_a_bug", "buggy_gradient"]
 
 SHAPE_HINT = (
     "A matrix product got shapes that do not fit: check each against "
@@ -48,7 +50,9 @@ def one_layer_backward(fn) -> None:
         without its (1 - A) factor; an extra 1/m in dA_prev; dW or dA_prev
         transposed; the three results in the wrong order; caches unpacked in
         the wrong order (found by re-running with the cache rearranged);
-        the sigmoid's slope left out (dZ = dA); sigmoid overflow.
+        the sigmoid's slope left out (dZ = dA). Floating-point warnings are
+        silenced and the values judged: the textbook sigmoid's overflow at
+        a saturated unit still gives the right slope, 0.
     """
     what = "my_one_layer_backward(dA, cache)"
     rng = np.random.default_rng(6)
@@ -59,7 +63,8 @@ def one_layer_backward(fn) -> None:
         _name_cache_order(fn, dA, cache, expected, what)
     compare(got, expected, _layer_mistakes(dA, cache), what)
 
-    # Two saturated units: a sigmoid written as 1 / (1 + exp(-Z)) overflows.
+    # Two saturated units, where the slope A (1 - A) is 0: a sigmoid written
+    # as 1 / (1 + exp(-Z)) overflows there, and still gets the values right.
     (A_prev, W, _), _ = cache
     b = np.array([[0.0], [800.0], [-800.0], [0.0]])
     saturated = ((A_prev, W, b), W @ A_prev + b)
@@ -85,16 +90,9 @@ def _layer(rng, n_prev: int, n: int, m: int):
 def _run_layer(fn, dA, cache, expected, what):
     """Call the learner's step; explain a crash where a re-run can."""
     try:
-        return call(fn, dA, cache, what=what)
-    except FloatingPointError as error:
-        if "overflow" not in str(error):
-            raise CheckFailed(f"{what} hit a floating-point error: {error}") from error
-        raise CheckFailed(
-            f"{what} is not right: sigmoid overflow ({error}). Z has entries "
-            f"as large as {np.abs(cache[1]).max():.0f} in size, and exp(-Z) "
-            f"overflows for large negative Z; compute A with nnlib's sigmoid "
-            f"or the stable form of the sigmoid chapter."
-        ) from error
+        # The values are judged: an overflow on the way to a right value (the
+        # textbook sigmoid's 1 / (1 + inf) = 0) is no mistake.
+        return call_quietly(fn, dA, cache, what=what)
     except CheckFailed as failure:
         _name_cache_order(fn, dA, cache, expected, what)
         _name_transposed_W(fn, what, failure)
@@ -507,3 +505,89 @@ def _backprop_linear_all_the_way(AL, Y, caches):
     for l in range(L, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.linear_backward(dA, caches[l - 1][0])
     return grads
+
+
+# --- the planted bug (exercise 6.3)
+
+
+def backprop_with_a_bug(AL, Y, caches) -> dict:
+    """A backward sweep like ``nnlib.backprop``, with one planted bug, for exercise 6.3.
+
+    One of the gradients it returns is wrong, the others are right: find which
+    by comparing each with a central difference of the cost, not by reading
+    this code.
+
+    Parameters
+    ----------
+    AL : ndarray of shape (1, m)
+        The predictions from ``forward_prop``.
+    Y : ndarray of shape (1, m)
+        True labels, 0 or 1.
+    caches : list
+        The caches from ``forward_prop``.
+
+    Returns
+    -------
+    grads : dict
+        ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``, one wrong.
+    """
+    # Written out in numpy alone, so that it runs where a workbook's own
+    # one_layer_backward stands in for nnlib's.
+    L = len(caches)
+    grads = {}
+    dZ = AL - Y
+    for l in reversed(range(1, L + 1)):
+        (A_prev, W, _), _ = caches[l - 1]
+        m = A_prev.shape[1]
+        grads[f"dW{l}"] = dZ @ A_prev.T if l == L else dZ @ A_prev.T / m  # the bug: no 1/m at L
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        if l > 1:  # through the sigmoid of layer l - 1, in chapter 3's stable form
+            E = np.exp(-np.abs(caches[l - 2][1]))
+            A = np.where(caches[l - 2][1] >= 0, 1, E) / (1 + E)
+            dZ = (W.T @ dZ) * A * (1 - A)
+    return grads
+
+
+def buggy_gradient(answer) -> None:
+    """Check the key of the one wrong gradient of ``backprop_with_a_bug``.
+
+    The expected key is found here, not written down: on a [3, 4, 2, 1]
+    network, the one gradient of ``backprop_with_a_bug`` that differs from
+    ``nnlib.backprop``'s.
+
+    Parameters
+    ----------
+    answer : str
+        The learner's key, such as ``"dW1"``.
+
+    Raises
+    ------
+    CheckFailed
+        If the key is not the wrong gradient's: naming a parameter's key
+        (``"W3"``) in place of its gradient's, a key no network of this
+        shape has, and a gradient that is right.
+    """
+    what = "my_buggy_gradient"
+    params, X, Y = _network()
+    AL, caches = nnlib.forward_prop(X, params)
+    right = nnlib.backprop(AL, Y, caches)
+    buggy = backprop_with_a_bug(AL, Y, caches)
+    # the right gradients agree to rounding; the wrong one is off by the factor m = 5
+    [expected] = [k for k in right if not np.allclose(buggy[k], right[k], rtol=1e-9, atol=1e-15)]
+    if not isinstance(answer, str):
+        raise CheckFailed(f"{what} should be a key written as a string, such as \"dW1\"; got {answer!r:.80}")
+    key = answer.strip()
+    if key == expected:
+        passed(f"{expected} is the wrong one: its central difference disagrees with it by a factor "
+               f"of m, the number of examples. The bug is a missing 1/m in the output layer's dW.")
+        return
+    if "d" + key in right:
+        raise CheckFailed(f"{what} = {answer!r} is not right: {key} is a parameter; give the key of "
+                          f"its gradient, d{key}, if that is the one you found wrong.")
+    if key not in right:
+        raise CheckFailed(f"{what} = {answer!r} is not a gradient of this network; the keys are "
+                          f"{', '.join(sorted(right))}.")
+    raise CheckFailed(f"{what} = {answer!r} is not right: {key} agrees with a central difference of "
+                      f"the cost. Compare every gradient, entry by entry, and look for the one whose "
+                      f"gap is far larger than the others'.")
+

@@ -226,3 +226,64 @@ def make_moons(
     Y = np.hstack([np.zeros((1, m0)), np.ones((1, m1))])
     order = rng.permutation(m)
     return X[:, order], Y[:, order]
+
+
+def over_splits(X, Y, recipe, pairs, val_fraction: float = 0.2, test_fraction: float = 0.25) -> list:
+    """Run a recipe once per (seed, split) pair, each on its own standardised three sets.
+
+    One training run measures one draw of the data (which examples fall in
+    which set) and one draw of the initial weights. A claim about learning
+    ("this model wins", "the accuracy is 97%") should hold over many such
+    draws: this runs the same recipe over each pair and returns what it
+    returns, to be summed up as a mean and a spread.
+
+    For each ``(seed, split)`` the examples are cut by
+    ``train_val_test_split(X, Y, val_fraction, test_fraction, seed=split)``,
+    standardised with that training set's statistics, and passed to
+    ``recipe(sets, seed)``, where ``sets`` is a dict with keys ``X_train``,
+    ``Y_train``, ``X_val``, ``Y_val``, ``X_test`` and ``Y_test``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+        Raw features, one example per column.
+    Y : ndarray of shape (n_L, m)
+        Labels.
+    recipe : callable
+        ``recipe(sets, seed) -> result``: trains with ``seed`` and measures.
+    pairs : sequence of (int, int)
+        The (seed, split) pairs, at least one.
+    val_fraction, test_fraction : float
+        As for ``train_val_test_split``.
+
+    Returns
+    -------
+    results : list
+        ``recipe``'s result for each pair, in the order of ``pairs``.
+    """
+    if not callable(recipe):
+        raise ValueError(
+            f"recipe must be a function recipe(sets, seed); got {type(recipe).__name__}"
+        )
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("pairs must hold at least one (seed, split) pair; got none")
+    for pair in pairs:
+        if (
+            np.ndim(pair) != 1
+            or len(pair) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)
+        ):
+            raise ValueError(
+                f"each pair must be (seed, split), two whole numbers; got {pair!r}"
+            )
+    results = []
+    for seed, split in pairs:
+        X_train, X_val, X_test, Y_train, Y_val, Y_test = train_val_test_split(
+            X, Y, val_fraction, test_fraction, seed=int(split)
+        )
+        X_train, X_val, X_test = standardize(X_train, X_val, X_test)
+        sets = {"X_train": X_train, "Y_train": Y_train, "X_val": X_val,
+                "Y_val": Y_val, "X_test": X_test, "Y_test": Y_test}
+        results.append(recipe(sets, int(seed)))
+    return results

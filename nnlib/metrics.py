@@ -97,3 +97,52 @@ def recall(Y_hat: np.ndarray, Y: np.ndarray) -> float:
             "recall is undefined: no example is truly 1 (TP + FN = 0)"
         )
     return tp / (tp + fn)
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Return Wilson's confidence interval for a proportion measured once.
+
+    An accuracy of ``successes`` right out of ``n`` test examples is one draw:
+    another test set of the same size would give another count. Wilson's
+    score interval holds the proportions p for which the observed share
+    lies within ``z`` standard errors ``sqrt(p (1 - p) / n)`` of p. Unlike
+    the textbook ``share +- z sqrt(share (1 - share) / n)``, it stays inside
+    [0, 1] and does not shrink to a point when every example is right.
+
+    Parameters
+    ----------
+    successes : int
+        Examples counted right, from 0 to n.
+    n : int
+        Examples counted, at least 1.
+    z : float, default 1.96
+        Standard-normal quantile: 1.96 gives a 95% interval.
+
+    Returns
+    -------
+    low, high : float
+        The interval's ends, with 0 <= low <= successes / n <= high <= 1.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(137, 142)
+    >>> round(low, 3), round(high, 3)
+    (0.92, 0.985)
+    """
+    for name, value in (("successes", successes), ("n", n)):
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole number; got {value!r}")
+    successes, n = int(successes), int(n)
+    if n < 1:
+        raise ValueError(f"n must be at least 1; got {n}")
+    if not 0 <= successes <= n:
+        raise ValueError(
+            f"successes must lie between 0 and n = {n}; got {successes}"
+        )
+    if not (np.isfinite(z) and z > 0):
+        raise ValueError(f"z must be a positive number; got {z!r}")
+    share = successes / n
+    centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2))
+    # clipped only against rounding at the ends (0 or n successes)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

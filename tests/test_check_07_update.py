@@ -3,81 +3,67 @@ import re
 import numpy as np
 import pytest
 
-from nnlib import check, update_parameters
+from nnlib import check
 from nnlib.check import CheckFailed
+from nnlib.plots import descent_path
 
 
-def step(params, grads, learning_rate, slip=None):
-    """A gradient-descent step written afresh; `slip` plants one mistake."""
-    L = len(params) // 2
-    new = {}
-    for l in range(1, L + 1):
-        for p in "Wb":
-            name = f"{p}{l}"
-            grad = grads[name] if slip == "no d" else grads["d" + name]
-            if slip == "plus":
-                new[name] = params[name] + learning_rate * grad
-            elif slip == "no learning rate":
-                new[name] = params[name] - grad
-            elif (slip == "only W" and p == "b") or (slip == "not the last layer" and l == L):
-                new[name] = params[name]
-            else:
-                new[name] = params[name] - learning_rate * grad
-    return new
+# --- check.largest_stable_rate
 
 
-def step_in_place(params, grads, learning_rate):
-    # the tutorial's way: overwrite the entries of the dict it was given
-    for name in params:
-        params[name] = params[name] - learning_rate * grads["d" + name]
-    return params
+def bowl_limit(slip=None):
+    """The largest-rate answer worked out afresh; `slip` plants one mistake."""
+    gentle, steep = 4.0, 25.0
+    if slip == "floor":
+        return 1 / steep
+    if slip == "gentle":
+        return 2 / gentle
+    if slip == "chapter":
+        return 2 / 10
+    if slip == "sum":
+        return 2 / (gentle + steep)
+    if slip == "inverted":
+        return steep / 2
+    return 2 / steep
 
 
-def step_in_place_on_the_arrays(params, grads, learning_rate):
-    new = dict(params)
-    for name in new:
-        new[name] -= learning_rate * grads["d" + name]  # writes into the caller's arrays
-    return new
+def test_the_limit_is_where_descent_on_the_bowl_turns_divergent():
+    # The answer the checker wants, seen on the iterates themselves: just below
+    # 2/25 both coordinates shrink towards the minimum, just above w2 grows.
+    below = descent_path((4.0, 25.0), (-4.0, 2.0), 0.95 * bowl_limit(), 200)
+    above = descent_path((4.0, 25.0), (-4.0, 2.0), 1.05 * bowl_limit(), 200)
+    assert np.abs(below[-1]).max() < 1e-3
+    assert abs(above[-1, 1]) > 2
 
 
-# --- check.update_parameters
-
-
-def test_nnlib_and_a_fresh_reference_pass(capsys):
-    check.update_parameters(update_parameters)
-    check.update_parameters(step)
-    assert capsys.readouterr().out.count("Correct:") == 2
+def test_the_right_rate_passes(capsys):
+    check.largest_stable_rate(bowl_limit())
+    check.largest_stable_rate(0.08)
+    check.largest_stable_rate(np.array([0.0801]))
+    assert capsys.readouterr().out.count("Correct:") == 3
 
 
 @pytest.mark.parametrize(
-    "mistaken, name",
+    "slip, name",
     [
-        (lambda p, g, lr: step(p, g, lr, "plus"), "using + instead of -"),
-        (lambda p, g, lr: step(p, g, lr, "no learning rate"), "not applying the learning rate"),
-        (lambda p, g, lr: step(p, g, lr, "no d"), "reading grads['W1'] instead of grads['dW1']"),
-        (lambda p, g, lr: step(p, g, lr, "only W"), "updating only W"),
-        (lambda p, g, lr: step(p, g, lr, "not the last layer"), "leaving the last layer out"),
-        (step_in_place, "changes params in place"),
-        (step_in_place_on_the_arrays, "changes params in place"),
+        ("floor", "the rate that reaches the floor of the steep direction in one step"),
+        ("gentle", "the limit of the gentle direction"),
+        ("chapter", "the chapter's bowl"),
+        ("sum", "adding the curvatures"),
+        ("inverted", "inverting the rule"),
     ],
 )
-def test_each_mistake_is_named(mistaken, name):
+def test_largest_stable_rate_names_typical_slips(slip, name):
     with pytest.raises(CheckFailed, match=re.escape(name)):
-        check.update_parameters(mistaken)
+        check.largest_stable_rate(bowl_limit(slip))
 
 
-def test_unknown_wrong_steps_get_generic_messages():
-    def halved_b2(params, grads, learning_rate):
-        new = update_parameters(params, grads, learning_rate)
-        new["b2"] = new["b2"] / 2
-        return new
-
-    with pytest.raises(CheckFailed, match="is not right: b2: at index") as info:
-        check.update_parameters(halved_b2)
+def test_largest_stable_rate_rejects_other_answers_generically():
+    with pytest.raises(CheckFailed, match="is not right: at index") as info:
+        check.largest_stable_rate(0.1)
     assert "gives exactly what" not in str(info.value)
-    # a crash that reading keys without the d does not explain is reported as it is
-    with pytest.raises(CheckFailed, match="raised KeyError: 'dW0'"):
-        check.update_parameters(lambda p, g, lr: {k: p[k] - lr * g["dW0"] for k in p})
+    with pytest.raises(CheckFailed, match="should be a number"):
+        check.largest_stable_rate("0.08")
 
 
 # --- check.weight_after_one_step

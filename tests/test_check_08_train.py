@@ -3,104 +3,112 @@ import re
 import numpy as np
 import pytest
 
-from nnlib import accuracy, check, forward_prop, load_breast_cancer, make_moons, predict, train_test_split
+from nnlib import (
+    accuracy,
+    check,
+    forward_prop,
+    load_breast_cancer,
+    make_moons,
+    predict,
+    standardize,
+    train,
+    train_test_split,
+    train_val_test_split,
+)
 from nnlib.check import CheckFailed
 
 
-def labels(X, params, slip=None):
-    """Labels from the network's output, written afresh; `slip` plants one mistake."""
-    AL, _ = forward_prop(X, params)
-    if slip == "probabilities":
-        return AL
-    if slip == "wrong side":
-        return (AL < 0.5).astype(int)
-    if slip == "column":
-        return (AL.T >= 0.5).astype(int)
-    if slip == "flat":
-        return (AL >= 0.5).astype(int).ravel()
-    if slip == "zero":
-        return (AL >= 0).astype(int)
-    return (AL >= 0.5).astype(int)
+def chapter_sets(split=0):
+    X, Y, _ = load_breast_cancer()
+    X_train, X_val, X_test, Y_train, Y_val, Y_test = train_val_test_split(X, Y, seed=split)
+    X_train, X_val, X_test = standardize(X_train, X_val, X_test)
+    return X_train, X_val, X_test, Y_train, Y_val, Y_test
 
 
-def share_right(Y_hat, Y, slip=None):
-    """Accuracy written afresh; `slip` plants one mistake."""
-    if slip == "error rate":
-        return float(np.mean(Y_hat != Y))
-    if slip == "count":
-        return int(np.sum(Y_hat == Y))
-    if slip == "percentage":
-        return 100 * float(np.mean(Y_hat == Y))
-    if slip == "axis":
-        return np.mean(Y_hat == Y, axis=1)
-    if slip == "keepdims":
-        return np.mean(Y_hat == Y, axis=1, keepdims=True)
-    if slip == "transposed":
-        return float(np.mean(Y_hat == Y.T))
-    return float(np.mean(Y_hat == Y))
+@pytest.fixture(scope="module")
+def outputs():
+    """The chapter's network's validation and test outputs, computed afresh."""
+    X_train, X_val, X_test, Y_train, Y_val, Y_test = chapter_sets()
+    params, _ = train(X_train, Y_train, [30, 8, 1], epochs=300, lr=0.5)
+    return forward_prop(X_val, params)[0][0], Y_val[0], forward_prop(X_test, params)[0][0], Y_test[0]
 
 
-# --- check.predict
+def largest_threshold(AL, Y):
+    """Try every output as the threshold; keep the largest with recall >= 0.95."""
+    ok = [t for t in AL if np.mean(AL[Y == 1] >= t) >= 0.95]
+    return max(ok)
 
 
-def test_predict_nnlib_and_a_fresh_reference_pass(capsys):
-    check.predict(predict)
-    check.predict(labels)
-    check.predict(lambda X, params: forward_prop(X, params)[0] >= 0.5)  # booleans are labels too
+# --- check.recall_threshold
+
+
+def test_recall_threshold_accepts_the_largest_and_any_with_the_same_labels(outputs, capsys):
+    AL, Y, _, _ = outputs
+    best = largest_threshold(AL, Y)
+    next_below = AL[AL < best].max()
+    check.recall_threshold(best)
+    check.recall_threshold((best + next_below) / 2)
+    check.recall_threshold(np.float32(next_below + 1e-4))
     assert capsys.readouterr().out.count("Correct:") == 3
+    # and it is a real choice: above 0.5 on these data, below the test set's
+    assert 0.5 < next_below and best < largest_threshold(*outputs[2:])
 
 
-@pytest.mark.parametrize(
-    "slip, name",
-    [
-        ("probabilities", "returning probabilities instead of labels"),
-        ("wrong side", "the threshold on the wrong side"),
-        ("column", "labels in a column instead of a row"),
-        ("flat", "a flat array of labels"),
-        ("zero", "comparing with 0 instead of 0.5"),
-    ],
-)
-def test_predict_names_each_mistake(slip, name):
-    with pytest.raises(CheckFailed, match=re.escape(name)):
-        check.predict(lambda X, params: labels(X, params, slip))
+def test_recall_threshold_names_typical_slips(outputs):
+    AL, Y, AL_test, Y_test = outputs
+    best = largest_threshold(AL, Y)
+    slips = {
+        "the threshold the test set would choose": largest_threshold(AL_test, Y_test),
+        "the default 0.5": 0.5,
+        "the recall at the default threshold": float(np.mean(AL[Y == 1] >= 0.5)),
+        "looks like a percentage": 100 * best,
+        "Did you round the threshold up?": best + 5e-5,
+        "below 0.95": (best + AL[AL > best].min()) / 2,
+        "Look for the largest threshold that keeps the recall": AL[AL < best].max(),
+    }
+    for name, value in slips.items():
+        with pytest.raises(CheckFailed, match=re.escape(name)):
+            check.recall_threshold(value)
+    with pytest.raises(CheckFailed, match="should be a number"):
+        check.recall_threshold(None)
 
 
-def test_predict_unknown_wrong_answers_get_generic_messages():
-    with pytest.raises(CheckFailed, match="is not right: at index") as info:
-        check.predict(lambda X, params: np.zeros((1, X.shape[1]), dtype=int))
-    assert "gives exactly what" not in str(info.value)
-    with pytest.raises(CheckFailed, match="raised KeyError: 'W3'"):
-        check.predict(lambda X, params: params["W3"])
+# --- check.split_spread
 
 
-# --- check.accuracy
+@pytest.fixture(scope="module")
+def ten_splits():
+    val, test = [], []
+    for split in range(10):
+        X_train, X_val, X_test, Y_train, Y_val, Y_test = chapter_sets(split)
+        params, _ = train(X_train, Y_train, [30, 8, 1], epochs=300, lr=0.5, seed=3)
+        val.append(accuracy(predict(X_val, params), Y_val))
+        test.append(accuracy(predict(X_test, params), Y_test))
+    return np.array(val), np.array(test)
 
 
-def test_accuracy_nnlib_and_a_fresh_reference_pass(capsys):
-    check.accuracy(accuracy)
-    check.accuracy(share_right)
+def test_split_spread_accepts_the_sample_sd(ten_splits, capsys):
+    val, _ = ten_splits
+    check.split_spread(np.std(val, ddof=1))
+    check.split_spread(round(float(np.std(val, ddof=1)), 4))
     assert capsys.readouterr().out.count("Correct:") == 2
 
 
-@pytest.mark.parametrize(
-    "slip, name",
-    [
-        ("error rate", "the error rate instead of the accuracy"),
-        ("count", "a count instead of a fraction"),
-        ("percentage", "a percentage instead of a fraction"),
-        ("axis", "returning a 1-element array instead of a float"),
-        ("keepdims", "returning a 1x1 array instead of a float"),
-        ("transposed", "comparing with Y transposed"),
-    ],
-)
-def test_accuracy_names_each_mistake(slip, name):
-    with pytest.raises(CheckFailed, match=re.escape(name)):
-        check.accuracy(lambda Y_hat, Y: share_right(Y_hat, Y, slip))
-
-
-def test_accuracy_unknown_wrong_answers_get_generic_messages():
+def test_split_spread_names_typical_slips(ten_splits):
+    val, test = ten_splits
+    slips = {
+        "the population standard deviation": np.std(val),
+        "the variance": np.var(val, ddof=1),
+        "the mean instead of the spread": np.mean(val),
+        "a percentage": 100 * np.std(val, ddof=1),
+        "the test set instead of the validation set": np.std(test, ddof=1),
+        "varying the seed instead of the split": 0.0,
+    }
+    for name, value in slips.items():
+        with pytest.raises(CheckFailed, match=re.escape(name)):
+            check.split_spread(value)
     with pytest.raises(CheckFailed, match="is not right: at index") as info:
-        check.accuracy(lambda Y_hat, Y: 0.9)
+        check.split_spread(0.05)
     assert "gives exactly what" not in str(info.value)
 
 

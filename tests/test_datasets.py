@@ -1,7 +1,10 @@
+import re
+
 import numpy as np
 import pytest
 
 from nnlib import load_breast_cancer, load_digits, make_moons, standardize, train_test_split, train_val_test_split
+from nnlib.datasets import over_splits
 
 
 def test_breast_cancer_layout_and_counts():
@@ -123,3 +126,34 @@ def test_digits_are_owned_arrays_a_learner_may_change():
     labels[:] = -1
     X2, labels2 = load_digits()
     assert X2.min() == 0 and labels2.min() == 0
+
+
+# --- over_splits
+
+
+def test_over_splits_gives_each_pair_its_own_standardised_split():
+    X, Y, _ = load_breast_cancer()
+    seen = over_splits(X, Y, lambda sets, seed: (seed, sets), [(3, 0), (7, 5)])
+    assert [seed for seed, _ in seen] == [3, 7]
+    for (_, sets), split in zip(seen, (0, 5)):
+        raw = train_val_test_split(X, Y, seed=split)
+        expected = (*standardize(*raw[:3]), *raw[3:])
+        names = ["X_train", "X_val", "X_test", "Y_train", "Y_val", "Y_test"]
+        for name, array in zip(names, expected):
+            np.testing.assert_array_equal(sets[name], array)
+        np.testing.assert_allclose(sets["X_train"].mean(axis=1), 0, atol=1e-12)
+    # different splits hold different test sets
+    assert not np.array_equal(seen[0][1]["X_test"], seen[1][1]["X_test"])
+
+
+@pytest.mark.parametrize("recipe, pairs, message", [
+    (None, [(0, 0)], "recipe must be a function recipe(sets, seed); got NoneType"),
+    (len, [], "pairs must hold at least one (seed, split) pair; got none"),
+    (len, [(0, 0, 1)], "each pair must be (seed, split), two whole numbers; got (0, 0, 1)"),
+    (len, [(0, 0.5)], "each pair must be (seed, split), two whole numbers; got (0, 0.5)"),
+    (len, [3], "each pair must be (seed, split), two whole numbers; got 3"),
+])
+def test_over_splits_refuses_bad_input(recipe, pairs, message):
+    X, Y, _ = load_breast_cancer()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        over_splits(X, Y, recipe, pairs)

@@ -1,16 +1,19 @@
 """Checkers for the exercises of the 07_update chapter.
 
-``update_parameters`` checks a learner's gradient-descent step;
-``weight_after_one_step`` checks a weight predicted by hand for a tiny
-worked example.
+``largest_stable_rate`` checks a learning rate predicted for a bowl of
+two curvatures; ``weight_after_one_step`` checks a weight predicted by hand
+for a tiny worked example.
 """
 
 import numpy as np
 
 import nnlib
-from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, CheckFailed, compare, Mistake, passed, same
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, compare, Mistake, passed
 
-__all__ = ["update_parameters", "weight_after_one_step"]
+__all__ = ["largest_stable_rate", "weight_after_one_step"]
+
+# The bowl of the largest-rate exercise: J = (4 w1**2 + 25 w2**2) / 2.
+BOWL_CURVATURES = (4.0, 25.0)
 
 # The tiny example of the predicted-weight exercise: one sigmoid unit, one input.
 TINY_W, TINY_B = 0.5, 0.0
@@ -19,50 +22,66 @@ TINY_Y = np.array([[1.0, 0.0, 0.0]])
 TINY_LEARNING_RATE = 0.5
 
 
-def update_parameters(fn) -> None:
-    """Check ``fn(params, grads, learning_rate)``, the learner's gradient-descent step.
+def largest_stable_rate(value) -> None:
+    """Check the predicted largest learning rate at which descent on a bowl converges.
 
-    The parameters are those of a [3, 4, 2, 1] network with random weights
-    and biases, the gradients random arrays of the same shapes, and the
-    learning rate 0.3.
+    The bowl is ``J(w1, w2) = (4 w1**2 + 25 w2**2) / 2``. A step multiplies
+    w1 by ``1 - 4 alpha`` and w2 by ``1 - 25 alpha``; descent converges from
+    every start while both factors lie strictly between -1 and 1, that is
+    for ``alpha < 2 / 25 = 0.08``, the steep direction's limit.
 
     Parameters
     ----------
-    fn : callable
-        ``fn(params, grads, learning_rate) -> new_params``, a new dict with
-        ``W<l> - learning_rate * dW<l>`` and ``b<l> - learning_rate * db<l>``.
+    value : float
+        The learner's number; right within 0.005.
 
     Raises
     ------
     CheckFailed
-        Naming, where it recognises one: + instead of -; the learning rate
-        not applied; reading grads['W1'] instead of grads['dW1'] (found by
-        re-running with gradients under those names); updating only W;
-        leaving the last layer out; changing params in place.
+        Naming, where it recognises one: the rate that lands on the valley
+        floor in one step (1/25) instead of the largest that converges; the
+        gentle direction's limit (2/4); the chapter's bowl (0.2); adding the
+        curvatures (2/29); the curvature itself or its inverse halved.
     """
-    what = "my_update_parameters(params, grads, learning_rate)"
-    params, grads, learning_rate = _step_inputs()
-    expected = nnlib.update_parameters(params, grads, learning_rate)
-
-    def run_and_keep_params(p, g, lr):
-        return fn(p, g, lr), p  # p is the checker's copy, as fn left it
-
-    try:
-        got, params_after = call(run_and_keep_params, params, grads, learning_rate, what=what)
-    except CheckFailed:
-        _name_keys_without_d(fn, params, grads, learning_rate, expected, what)
-        raise
-    compare(got, expected, _update_mistakes(params, grads, learning_rate), what)
-    if not same(params_after, params):
-        raise CheckFailed(
-            f"{what} is not right: it changes params in place. The new values "
-            f"are right, but the dictionary passed in was changed too. Build a "
-            f"new dict (new = {{}}; new[name] = params[name] - ...) and return "
-            f"it, so that the caller keeps the old parameters."
-        )
+    what = "my_largest_rate"
+    gentle, steep = BOWL_CURVATURES
+    expected = 2 / steep
+    got = as_number(value, what)
+    mistakes = [
+        Mistake(
+            "the rate that reaches the floor of the steep direction in one step (1/25)",
+            "At alpha = 1/25 the factor 1 - 25 alpha is 0: the best rate for w2, "
+            "not the largest that converges. Descent still converges while "
+            "1 - 25 alpha stays above -1.",
+            1 / steep,
+        ),
+        Mistake(
+            "the limit of the gentle direction (2/4)",
+            "Both factors must stay between -1 and 1; the steep direction, "
+            "curvature 25, fails first.",
+            2 / gentle,
+        ),
+        Mistake(
+            "the chapter's bowl (0.2)",
+            "That bowl had curvatures 1 and 10; this one has 4 and 25.",
+            0.2,
+        ),
+        Mistake(
+            "adding the curvatures (2/29)",
+            "Each direction has its own factor; the limit comes from the "
+            "steepest alone.",
+            2 / (gentle + steep),
+        ),
+        Mistake(
+            "inverting the rule (25/2)",
+            "The factor is 1 - 25 alpha: it reaches -1 at alpha = 2/25.",
+            steep / 2,
+        ),
+    ]
+    compare(got, expected, mistakes, what, rtol=0, atol=NUMBER_TOLERANCE)
     passed(
-        "every W and b took one step against its gradient, and the parameters "
-        "passed in are unchanged."
+        f"at alpha = 2/25 = {expected:.2f} the steep factor 1 - 25 alpha reaches "
+        f"-1; below it both directions shrink, above it w2 swings wider at every step."
     )
 
 
@@ -95,87 +114,6 @@ def weight_after_one_step(value) -> None:
         f"W1 = 0.5 - 0.5 x ({grads['dW1'].item():.4f}) = {expected:.4f}: the "
         f"gradient is negative, so the weight grows."
     )
-
-
-def _step_inputs():
-    """Parameters of a [3, 4, 2, 1] network, matching gradients, a learning rate."""
-    rng = np.random.default_rng(9)
-    dims = [3, 4, 2, 1]
-    params, grads = {}, {}
-    for l in range(1, len(dims)):
-        params[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
-        params[f"b{l}"] = rng.standard_normal((dims[l], 1))
-        grads[f"dW{l}"] = rng.standard_normal((dims[l], dims[l - 1]))
-        grads[f"db{l}"] = rng.standard_normal((dims[l], 1))
-    return params, grads, 0.3
-
-
-def _name_keys_without_d(fn, params, grads, learning_rate, expected, what) -> None:
-    """Raise if the learner's step works once the gradients lose their 'd'."""
-    without_d = {name[1:]: value for name, value in grads.items()}
-    try:
-        result = call(fn, params, without_d, learning_rate, what=what)
-    except (CheckFailed, FloatingPointError):
-        return
-    if same(result, expected):
-        raise CheckFailed(
-            f"{what} is not right: reading grads['W1'] instead of "
-            f"grads['dW1']. backprop stores each gradient under its "
-            f"parameter's name with a d in front (dW1, db1, ...); read "
-            f"grads['d' + name]. (This is the tutorial's own slip.)"
-        )
-
-
-def _update_mistakes(params, grads, learning_rate) -> list[Mistake]:
-    """What each usual slip returns on these parameters and gradients."""
-    return [
-        Mistake(
-            "using + instead of -",
-            "Step against the gradient: W = W - learning_rate * dW. Adding it "
-            "climbs the cost.",
-            _step_uphill(params, grads, learning_rate),
-        ),
-        Mistake(
-            "not applying the learning rate",
-            "Multiply each gradient by learning_rate before subtracting it.",
-            _step_without_learning_rate(params, grads),
-        ),
-        Mistake(
-            "updating only W",
-            "The biases learn too: b = b - learning_rate * db for every layer.",
-            _step_W_only(params, grads, learning_rate),
-        ),
-        Mistake(
-            "leaving the last layer out",
-            "With L = len(params) // 2 layers, loop over range(1, L + 1): "
-            "range(1, L) stops one layer short.",
-            _step_all_but_last_layer(params, grads, learning_rate),
-        ),
-    ]
-
-
-def _step_uphill(params, grads, learning_rate):
-    return {name: value + learning_rate * grads["d" + name] for name, value in params.items()}
-
-
-def _step_without_learning_rate(params, grads):
-    return {name: value - grads["d" + name] for name, value in params.items()}
-
-
-def _step_W_only(params, grads, learning_rate):
-    return {
-        name: value - learning_rate * grads["d" + name] if name.startswith("W") else value
-        for name, value in params.items()
-    }
-
-
-def _step_all_but_last_layer(params, grads, learning_rate):
-    L = len(params) // 2
-    new = dict(params)
-    for l in range(1, L):
-        new[f"W{l}"] = params[f"W{l}"] - learning_rate * grads[f"dW{l}"]
-        new[f"b{l}"] = params[f"b{l}"] - learning_rate * grads[f"db{l}"]
-    return new
 
 
 def _tiny_mistakes() -> list[Mistake]:

@@ -1,138 +1,142 @@
 """Checkers for the exercises of the 08_train chapter.
 
-``predict`` checks a learner's labels from a network's output,
-``accuracy`` a learner's share of right answers, and ``moons_baseline`` the
-predicted accuracy of the majority-class rule on the chapter's two-moons
-validation set.
+``recall_threshold`` checks a threshold chosen on the validation set for a
+recall of 0.95, ``split_spread`` a measured spread of validation accuracy
+over ten splits, and ``moons_baseline`` the accuracy of the majority-class
+rule on the chapter's two-moons validation set.
 """
 
 import numpy as np
 
 import nnlib
-from nnlib.check._core import NUMBER_TOLERANCE, as_number, call, compare, Mistake, passed
+from nnlib.check._core import NUMBER_TOLERANCE, as_number, CheckFailed, compare, Mistake, passed
 
-__all__ = ["predict", "accuracy", "moons_baseline"]
+__all__ = ["recall_threshold", "split_spread", "moons_baseline"]
 
 
-def predict(fn) -> None:
-    """Check ``fn(X, params)``, the learner's 0/1 labels, against nnlib's ``predict``.
+def recall_threshold(value) -> None:
+    """Check the largest threshold whose validation recall is at least 0.95.
 
-    The network has layer sizes [3, 4, 1] and sizeable random weights; X
-    holds m = 9 examples whose outputs fall on both sides of 0.5, none
-    closer to it than 0.01.
+    The network is the chapter's: ``[30, 8, 1]`` trained by ``train`` for 300
+    epochs at learning rate 0.5 (seed 3) on the standardised training set of
+    ``train_val_test_split(X, Y, seed=0)``. Any threshold that labels the
+    validation tumours as the largest right one does is right: those above
+    the highest validation output below it, up to it.
 
     Parameters
     ----------
-    fn : callable
-        ``fn(X, params) -> Y_hat``, labels 0 or 1 of shape (1, m).
+    value : float
+        The learner's threshold.
 
     Raises
     ------
     CheckFailed
-        Naming, where it recognises one: probabilities returned instead of
-        labels; the threshold on the wrong side (1 - the right labels);
-        labels in a column (m, 1) or a flat (m,) array instead of a row;
-        comparing with 0 instead of 0.5.
+        Naming, where it recognises one: a percentage; the recall instead of
+        the threshold; a threshold chosen on the test set; keeping the default
+        0.5; a threshold too high (recall below 0.95, or rounded up past the
+        answer) or lower than needed (more false alarms than necessary).
     """
-    what = "my_predict(X, params)"
-    X, params = _predict_inputs()
-    AL, _ = nnlib.forward_prop(X, params)
-    expected = nnlib.predict(X, params)
-    got = call(fn, X, params, what=what)
-    mistakes = [
-        Mistake(
-            "returning probabilities instead of labels",
-            "These are the network's outputs A[L]; turn each into 1 where it "
-            "is at least 0.5 and 0 otherwise, for example (AL >= 0.5).astype(int).",
-            AL,
-        ),
-        Mistake(
-            "putting the threshold on the wrong side",
-            "Label 1 goes with outputs of 0.5 or more: AL >= 0.5, not AL < 0.5.",
-            1 - expected,
-        ),
-        Mistake(
-            "returning labels in a column instead of a row",
-            "Keep one example per column: the labels have shape (1, m), like Y.",
-            expected.T,
-        ),
-        Mistake(
-            "returning a flat array of labels",
-            "Keep the shape (1, m) of A[L] and Y; do not ravel or flatten.",
-            expected.ravel(),
-        ),
-        Mistake(
-            "comparing with 0 instead of 0.5",
-            "A[L] is a probability between 0 and 1, always above 0; the "
-            "threshold is 0.5. (Z = 0 is where A = 0.5.)",
-            (AL >= 0).astype(int),
-        ),
-    ]
-    compare(got, expected, mistakes, what)
-    passed(f"your labels match predict's for all {X.shape[1]} examples.")
+    what = "my_threshold"
+    got = as_number(value, what)
+    AL_val, Y_val, AL_test, Y_test = _chapter_outputs()
+    best, floor = _largest_threshold(AL_val, Y_val)
+    test_best, _ = _largest_threshold(AL_test, Y_test)
+    n_malignant = int(Y_val.sum())
+
+    def found(threshold):
+        return int(np.sum((AL_val >= threshold) & (Y_val == 1)))
+
+    def false_alarms(threshold):
+        return int(np.sum((AL_val >= threshold) & (Y_val == 0)))
+
+    if floor < got <= best:
+        passed(
+            f"up to {best:.4f}, the output of the least confident malignant "
+            f"tumour it must still find, the network finds "
+            f"{found(best)} of the {n_malignant} malignant validation tumours "
+            f"(recall {found(best) / n_malignant:.3f}); there the false alarms "
+            f"fall from {false_alarms(0.5)} to {false_alarms(best)}."
+        )
+        return
+    if 1 < got <= 100 and floor < got / 100 <= best:
+        raise CheckFailed(
+            f"{what} is not right: it looks like a percentage. A threshold is a "
+            f"probability; give {got / 100:.4f}, not {got}."
+        )
+    if abs(got - found(0.5) / n_malignant) < 1e-3:
+        raise CheckFailed(
+            f"{what} is not right: {got:.4f} is the recall at the default threshold, "
+            f"not a threshold. Give the threshold itself, a probability compared with A[L]."
+        )
+    if abs(got - test_best) < 1e-3:
+        raise CheckFailed(
+            f"{what} is not right: it is the threshold the test set would choose. Choose on "
+            f"the validation set, X_val and Y_val; the test set is measured once, at the end."
+        )
+    if got == 0.5:
+        raise CheckFailed(
+            f"{what} is not right: the default 0.5 reaches a recall of 0.95 here, but with "
+            f"{false_alarms(0.5)} false alarm(s) that a higher threshold avoids. Try larger "
+            f"thresholds and keep the largest whose recall is still at least 0.95."
+        )
+    if got > best:
+        rounded = " Did you round the threshold up? Round it down." if got - best < 1e-3 else ""
+        raise CheckFailed(
+            f"{what} is not right: at {got:.4f} the network finds only {found(got)} of the "
+            f"{n_malignant} malignant validation tumours (recall {found(got) / n_malignant:.3f}), "
+            f"below 0.95.{rounded}"
+        )
+    raise CheckFailed(
+        f"{what} is not right: at {got:.4f} the recall is at least 0.95, but with "
+        f"{false_alarms(got)} false alarm(s), where a higher threshold gives "
+        f"{false_alarms(best)}. Look for the largest threshold that keeps the recall."
+    )
 
 
-def accuracy(fn) -> None:
-    """Check ``fn(Y_hat, Y)``, the learner's accuracy, against nnlib's.
+def split_spread(value) -> None:
+    """Check the standard deviation of validation accuracy over ten splits.
 
-    Y_hat (integers, as ``predict`` returns them) and Y (floats, as the data
-    sets hold them) have shape (1, 8) and agree on 5 examples of 8.
+    The recipe is the chapter's: ``[30, 8, 1]``, 300 epochs, learning rate 0.5,
+    seed 3, on the sets of ``train_val_test_split(X, Y, seed=s)`` for
+    s = 0, ..., 9, each standardised with its own training set; the spread is
+    ``np.std(accuracies, ddof=1)``, the sample standard deviation.
 
     Parameters
     ----------
-    fn : callable
-        ``fn(Y_hat, Y) -> float``, the fraction of examples labelled right.
+    value : float
+        The learner's number; right within 1%.
 
     Raises
     ------
     CheckFailed
-        Naming, where it recognises one: the error rate instead of the
-        accuracy; a count or a percentage instead of a fraction; a 1-element
-        or 1x1 array instead of a float; comparing with Y transposed, which
-        broadcasts to an m x m table.
+        Naming, where it recognises one: the population standard deviation
+        (ddof=0); the variance; the mean; a percentage; the test set instead
+        of the validation set; the spread over seeds instead of splits (0).
     """
-    what = "my_accuracy(Y_hat, Y)"
-    Y_hat = np.array([[1, 0, 0, 1, 1, 0, 1, 1]])
-    Y = np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0]])
-    expected = nnlib.accuracy(Y_hat, Y)
-    right = Y_hat == Y
+    what = "my_split_spread"
+    got = as_number(value, what)
+    val, test = _over_ten_splits()
+    expected = float(np.std(val, ddof=1))
     mistakes = [
-        Mistake(
-            "giving the error rate instead of the accuracy",
-            "Count the examples where Y_hat equals Y, not where it differs.",
-            float(np.mean(~right)),
-        ),
-        Mistake(
-            "giving a count instead of a fraction",
-            "Divide the number of right answers by m (or use np.mean).",
-            float(np.sum(right)),
-        ),
-        Mistake(
-            "giving a percentage instead of a fraction",
-            "Return a fraction between 0 and 1; leave the factor 100 out.",
-            100 * expected,
-        ),
-        Mistake(
-            "returning a 1-element array instead of a float",
-            "A mean along axis=1 keeps an axis of length 1; average over "
-            "everything, or return float(...).",
-            np.array([expected]),
-        ),
-        Mistake(
-            "returning a 1x1 array instead of a float",
-            "A mean with keepdims=True keeps both axes; return float(...).",
-            np.array([[expected]]),
-        ),
-        Mistake(
-            "comparing with Y transposed",
-            "Y_hat == Y.T compares a row with a column and broadcasts to an "
-            "m x m table of every pair; compare Y_hat with Y, both (1, m).",
-            float(np.mean(Y_hat == Y.T)),
-        ),
+        Mistake("the population standard deviation (ddof=0)",
+                "Ten accuracies are a sample: use np.std(accuracies, ddof=1).", float(np.std(val))),
+        Mistake("the variance instead of the standard deviation",
+                "Take the square root: np.std, not np.var.", float(np.var(val, ddof=1))),
+        Mistake("the mean instead of the spread", "The question asks how far the ten accuracies "
+                "spread around their mean: np.std(..., ddof=1).", float(np.mean(val))),
+        Mistake("a percentage instead of a fraction", "Give the spread of the accuracies as "
+                "fractions between 0 and 1.", 100 * expected),
+        Mistake("the test set instead of the validation set", "Measure on X_val and Y_val of "
+                "each split; the test sets wait for the end.", float(np.std(test, ddof=1))),
+        Mistake("varying the seed instead of the split", "Here the initial weights barely "
+                "matter: change train_val_test_split's seed, and keep train's.", 0.0),
     ]
-    got = call(fn, Y_hat, Y, what=what)
-    compare(got, expected, mistakes, what)
-    passed(f"{int(right.sum())} right out of {Y.shape[1]}: accuracy {expected}.")
+    compare(got, expected, mistakes, what, rtol=0.01, atol=1e-4)
+    passed(
+        f"over ten splits the validation accuracy is {np.mean(val):.3f} +- {expected:.3f}: "
+        f"one validation tumour is 1/114 = 0.009, so a difference of a tumour or two "
+        f"between two choices is within the spread."
+    )
 
 
 def moons_baseline(value) -> None:
@@ -217,19 +221,44 @@ def moons_baseline(value) -> None:
     )
 
 
-def _predict_inputs():
-    """X of shape (3, 9) and [3, 4, 1] parameters whose outputs avoid 0.5."""
-    rng = np.random.default_rng(15)
-    params = {
-        "W1": 2 * rng.standard_normal((4, 3)),
-        "b1": rng.standard_normal((4, 1)),
-        "W2": 2 * rng.standard_normal((1, 4)),
-        "b2": rng.standard_normal((1, 1)),
-    }
-    X = rng.standard_normal((3, 9))
-    AL, _ = nnlib.forward_prop(X, params)
-    assert np.all(np.abs(AL - 0.5) > 0.01) and 0 < np.mean(AL >= 0.5) < 1
-    return X, params
+def _chapter_network():
+    """The chapter's split 0, standardised, and its [30, 8, 1] network."""
+    X, Y, _ = nnlib.load_breast_cancer()
+    X_train, X_val, X_test, Y_train, Y_val, Y_test = nnlib.train_val_test_split(X, Y, seed=0)
+    X_train, X_val, X_test = nnlib.standardize(X_train, X_val, X_test)
+    params, _ = nnlib.train(X_train, Y_train, [30, 8, 1], epochs=300, lr=0.5, seed=3)
+    return params, X_val, Y_val, X_test, Y_test
+
+
+def _chapter_outputs():
+    """The chapter's network's outputs on its validation and test sets, flat."""
+    params, X_val, Y_val, X_test, Y_test = _chapter_network()
+    AL_val, _ = nnlib.forward_prop(X_val, params)
+    AL_test, _ = nnlib.forward_prop(X_test, params)
+    return AL_val.ravel(), Y_val.ravel(), AL_test.ravel(), Y_test.ravel()
+
+
+def _largest_threshold(AL, Y, target=0.95):
+    """The largest threshold with recall >= target, and the highest output below it."""
+    malignant = np.sort(AL[Y == 1])
+    need = int(np.ceil(target * malignant.size - 1e-9))  # tumours to find
+    best = malignant[malignant.size - need]
+    below = AL[AL < best]
+    return float(best), float(below.max()) if below.size else 0.0
+
+
+def _over_ten_splits():
+    """Validation and test accuracies of the chapter's recipe over splits 0 to 9."""
+    from nnlib.datasets import over_splits
+
+    def recipe(sets, seed):
+        params, _ = nnlib.train(sets["X_train"], sets["Y_train"], [30, 8, 1], epochs=300, lr=0.5, seed=seed)
+        return (nnlib.accuracy(nnlib.predict(sets["X_val"], params), sets["Y_val"]),
+                nnlib.accuracy(nnlib.predict(sets["X_test"], params), sets["Y_test"]))
+
+    X, Y, _ = nnlib.load_breast_cancer()
+    results = np.array(over_splits(X, Y, recipe, [(3, split) for split in range(10)]))
+    return results[:, 0], results[:, 1]
 
 
 def _merged(mistakes: list[Mistake]) -> list[Mistake]:

@@ -3,8 +3,11 @@
 The cell is each notebook's first code cell, right after the title, tagged
 remove-cell (hidden in the book). It installs nnlib from the repository when
 nnlib is not importable, as on Colab, and does nothing where it is (make lab,
-make test, the book build). Run this after changing `repository:` in
-_config.yml; it is idempotent and writes notebooks without outputs.
+make test, the book build), at NNLIB_REF: the configured branch here, the
+commit built in the notebooks the book offers for download (tools/finish_site.py).
+`make configure` (tools/configure.py) runs this; run it yourself after
+editing `repository:` in _config.yml by hand. It is idempotent and writes
+notebooks without outputs.
 
 Usage:  python tools/sync_install_cell.py [REPO_ROOT] [--check]
   --check  change nothing; exit 1 if a notebook is out of date.

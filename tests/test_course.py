@@ -39,7 +39,8 @@ def run_in_student_edition(body: str, withheld=None) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "workbook.py"  # a file, so that show_source finds the learner's code
         path.write_text(script)
-        # The script takes a second or two; the limit only ends a hang, with room for any load.
+        # The slowest such script took 11 s on 2 cores at load average 30, beside two busy
+        # loops; the limit only ends a hang.
         result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -243,7 +243,8 @@ bench: $(BENCH_STAMP)
 # The book's address and publishing (README, "Publishing your own copy").
 # configure writes github.com/REPO into _config.yml, the notebooks' install
 # cells and README/CITATION links; check-address refuses the placeholder;
-# publish pushes _build/html (with .nojekyll) to the gh-pages branch of origin.
+# publish builds the book and its PDF and pushes _build/html (with .nojekyll) to the
+# gh-pages branch of origin.
 .PHONY: configure check-address publish
 REPO ?=
 BRANCH ?= main
@@ -258,7 +259,7 @@ check-address: | $(STAMP)
 publish: check-address
 	@git diff --quiet HEAD -- || { echo "Uncommitted changes: commit them first, so that readers' install cells install the commit the pages show."; exit 1; }
 	@test -n "$$(git branch -r --contains HEAD)" || { echo "HEAD is on no remote branch: push it first, so that readers' install cells can install it."; exit 1; }
-	$(MAKE) book
+	$(MAKE) book pdf
 	$(BIN)/ghp-import -n -p -m "Publish the book built from $$(git rev-parse HEAD)" _build/html
 	@echo "Pushed _build/html to the gh-pages branch; in the repository's Settings > Pages, deploy from that branch."
 

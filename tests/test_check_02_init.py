@@ -67,6 +67,39 @@ def generator_per_layer(layer_dims, seed):
     return params
 
 
+def generator_per_unit(layer_dims, seed):
+    # the exercise's buggy_init_params
+    params = {}
+    for l in range(1, len(layer_dims)):
+        n_prev, n_l = layer_dims[l - 1], layer_dims[l]
+        W = np.zeros((n_l, n_prev))
+        for unit in range(n_l):
+            rng = np.random.default_rng(seed)
+            W[unit] = 0.01 * rng.standard_normal(n_prev)
+        params[f"W{l}"] = W
+        params[f"b{l}"] = np.zeros((n_l, 1))
+    return params
+
+
+def fixed_unit_by_unit(layer_dims, seed):
+    # the exercise's fix: one generator, still drawing one unit at a time
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(layer_dims)):
+        n_prev, n_l = layer_dims[l - 1], layer_dims[l]
+        W = np.zeros((n_l, n_prev))
+        for unit in range(n_l):
+            W[unit] = 0.01 * rng.standard_normal(n_prev)
+        params[f"W{l}"] = W
+        params[f"b{l}"] = np.zeros((n_l, 1))
+    return params
+
+
+def test_the_exercises_fix_unit_by_unit_passes(capsys):
+    check.init_params(fixed_unit_by_unit)
+    assert "Correct: the same weights as init_params" in capsys.readouterr().out
+
+
 def test_init_params_accepts_nnlib_and_an_independent_version(capsys):
     check.init_params(init_params)
     check.init_params(reference)
@@ -92,6 +125,7 @@ def test_init_params_accepts_nnlib_and_an_independent_version(capsys):
         (global_seed, "np.random.seed used globally"),
         (global_seed_but_right_numbers, "np.random.seed used globally"),
         (generator_per_layer, "a new generator for every layer"),
+        (generator_per_unit, "a new generator for every unit"),
         (planted(generator=lambda seed: np.random.default_rng(3)), "ignoring the seed argument"),
     ],
 )

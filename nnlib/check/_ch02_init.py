@@ -33,7 +33,9 @@ def init_params(my_init_params) -> None:
         (shape (n_{l-1}, n_l)); biases not zero; a bias of the wrong shape;
         the missing 0.01 scale; a standard deviation of 0.1; uniform instead
         of normal random numbers; np.random.seed used globally; a new
-        generator for every layer; ignoring the seed argument.
+        generator for every unit (the bug of the chapter's exercise: every
+        unit of a layer a copy of the first); a new generator for every
+        layer; ignoring the seed argument.
     """
     expected = nnlib_init_params(LAYER_DIMS, SEED)
     mistakes = [
@@ -193,6 +195,18 @@ def _generator_per_layer(dims, seed):
     return params
 
 
+def _generator_per_unit(dims, seed):
+    # every unit's row drawn from a fresh generator: the same row for every unit
+    params = {}
+    for l in range(1, len(dims)):
+        W = np.zeros((dims[l], dims[l - 1]))
+        for unit in range(dims[l]):
+            W[unit] = 0.01 * np.random.default_rng(seed).standard_normal(dims[l - 1])
+        params[f"W{l}"] = W
+        params[f"b{l}"] = np.zeros((dims[l], 1))
+    return params
+
+
 def _seed_ignored(dims, seed):
     return nnlib_init_params(dims)  # the default seed, whatever was asked for
 
@@ -213,6 +227,10 @@ _MISTAKES = [
     ("np.random.seed used globally", "Make a private generator, rng = np.random.default_rng(seed), "
      "and draw from it; np.random.seed resets the random numbers of the whole program.",
      [_global_seed]),
+    ("a new generator for every unit", "A generator made afresh with the same seed draws the same "
+     "numbers, so every unit of a layer gets the same row of weights: the units start as copies, "
+     "which random weights are meant to prevent. Create rng = np.random.default_rng(seed) once, "
+     "before all the loops.", [_generator_per_unit]),
     ("a new generator for every layer", "Create rng = np.random.default_rng(seed) once, before "
      "the loop over layers, so each layer continues the same stream.", [_generator_per_layer]),
     ("ignoring the seed argument", "Pass the seed you were given to np.random.default_rng.",

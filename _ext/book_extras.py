@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # The whole-book PDF, at the top of the published folder (Makefile: BOOK_PDF).
-PDF_NAME = "neural-networks-from-scratch.pdf"
+PDF_NAME = "neural-networks-from-scratch.pdf"  # also in tools/finish_site.py and the tests
 
 
 def citation(cff: dict, year: str) -> str:

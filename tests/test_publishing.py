@@ -222,3 +222,21 @@ def test_the_folder_check_finds_every_missing_page_asset(tmp_path):
         "index.html: _sources/gone.ipynb",
         "index.html: sub/",
     ])
+
+
+def test_finishing_waits_for_the_pdf_but_nothing_else(tmp_path, monkeypatch, capsys):
+    # make book runs before make pdf: the PDF's links may wait, any other missing file fails,
+    # and --check (what publishing trusts) lets nothing wait.
+    site = tmp_path / "html"
+    site.mkdir()
+    monkeypatch.setattr(finish_site, "pin_install_cells", lambda folder, ref: [])
+    monkeypatch.setattr(finish_site, "build_ref", lambda root=None: "0" * 40)
+    (site / "index.html").write_text(f'<a href="{finish_site.PDF_NAME}">the book as a PDF</a>')
+    assert finish_site.main(["finish_site.py", str(site)]) == 0
+    assert "wait for `make pdf`" in capsys.readouterr().out
+    assert finish_site.main(["finish_site.py", "--check", str(site)]) == 1
+    (site / "index.html").write_text(f'<a href="{finish_site.PDF_NAME}">PDF</a><img src="_images/gone.png">')
+    assert finish_site.main(["finish_site.py", str(site)]) == 1
+    (site / finish_site.PDF_NAME).write_bytes(b"%PDF")
+    (site / "index.html").write_text(f'<a href="{finish_site.PDF_NAME}">PDF</a>')
+    assert finish_site.main(["finish_site.py", "--check", str(site)]) == 0

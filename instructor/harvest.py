@@ -4,7 +4,9 @@ The runner sends this file's source to the submission's kernel as one last
 cell (which no one sees), and calls :func:`harvest` with the grader's request:
 the names of the submission's functions and values, and the inputs to call the
 functions with. Each answer is appended, as plain data, to a file that the
-runner hands back to the grader. Nothing here decides a score: the grader
+runner hands back to the grader: the value returned, or the type of what was
+raised and the start of its message; and, when the function changed them, its
+arguments as it left them (``after``), so that the judge sees an in-place change. Nothing here decides a score: the grader
 judges the answers in its own process, so a submission that rewrites this code,
 the checkers or anything else in its kernel changes only the answers it gives.
 """
@@ -36,7 +38,7 @@ def harvest(namespace, request, out_path):
                 try:
                     record["answer"] = plain_data.encode(namespace[name])
                 except Exception as error:  # a value whose type misbehaves
-                    record.update(raised=type(error).__name__, message=str(error)[:2000])
+                    record.update(raised=type(error).__name__, message=_start(error))
             elif name in timed_out:
                 record.update(raised="TimeoutError", message=f"not run: {name} had already timed out")
             else:
@@ -52,10 +54,13 @@ def harvest(namespace, request, out_path):
                     finally:
                         signal.setitimer(signal.ITIMER_REAL, 0)
                     record["answer"] = plain_data.encode(got)
+                    after = [plain_data.encode(a) for a in args]
+                    if after != item["args"]:
+                        record["after"] = after
                 except BaseException as error:  # the submission's code may raise anything
                     if isinstance(error, TimeoutError):
                         timed_out.add(name)
-                    record.update(raised=type(error).__name__, message=str(error)[:2000])
+                    record.update(raised=type(error).__name__[:80], message=_start(error))
             try:
                 line = json.dumps(record, allow_nan=False)
             except ValueError as error:  # a string that JSON cannot hold, say
@@ -63,3 +68,11 @@ def harvest(namespace, request, out_path):
                                    "message": f"the answer could not be written as data: {error}"})
             out.write(line + "\n")
             out.flush()
+
+
+def _start(error, limit=200):
+    """The start of an exception's message: the judge shows less still (publish.error_text)."""
+    try:
+        return str(error)[:limit]
+    except BaseException:  # a __str__ of the submission's own that raises
+        return ""

@@ -35,8 +35,29 @@ flood          perfect, and 60 MB printed by the first solution cell
 forkbomb       the last function forks until no process is left to start
 =============  ============================================================
 
-Regenerate when a chapter's exercises change; tests/test_coursework.py grades
-these and checks each score.
+and of the cost and the update chapters, the threats to what grading publishes
+and to the grader itself, each beside an honest but wrong submission to compare
+with (every function 10 percent off, every predicted number too):
+
+=================  ========================================================
+wrong              honest, and wrong: the score any threat must not beat
+slips              wrong numbers, and functions that call nnlib's private
+                   slip builders (the checkers' code) to compute the answer
+inplace            (the update chapter) wrong numbers, and the function
+                   changes its inputs in place (right values otherwise)
+leaky              wrong numbers, and the function raises with every input it
+                   has seen encoded in its message (base64 and decimals)
+chatter            wrong, and 400 more cells that each print 100,000
+                   control characters (600 kB each as JSON)
+brackets           wrong, and a markdown cell of 100,000 nested brackets
+scripts            wrong, and script in an HTML output, a JavaScript output
+                   and a markdown cell
+=1+2+cmd|calc!A0   wrong, in a folder whose name a spreadsheet would run
+=================  ========================================================
+
+Symbolic links, named pipes and stray folders are made by the tests, at test
+time (git keeps links poorly). Regenerate when a chapter's exercises change;
+tests/test_coursework.py grades these and checks each score.
 """
 
 import ast
@@ -192,16 +213,129 @@ def fill(nb, answers: dict[str, str]) -> None:
             cell.source = answers[grade_id]
 
 
-def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop") -> None:
+def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop",
+         grader_threats_in: tuple = ("05_cost", "07_update"), student: Path = ROOT / "_build" / "student") -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     count = 0
-    for which in (chapter, threats_also_in):
-        release = ROOT / "_build" / "student" / which / f"{which}.ipynb"
+    for which in (chapter, threats_also_in, *grader_threats_in):
+        release = student / which / f"{which}.ipynb"
         if not release.exists():
             sys.exit(f"{release} is missing: run `make student` first")
-        count += write(which, release, mistakes=(which == chapter))
+        if which in grader_threats_in:
+            count += write_grader_threats(which, release)
+        else:
+            count += write(which, release, mistakes=(which == chapter))
     print(f"{count} submissions in {OUT.relative_to(ROOT)}")
+
+
+# ---------------------------------------------------------------- threats to the grader
+
+def value_off_by_ten_percent(source: str) -> str:
+    """A predicted-number answer, 10 percent off."""
+    names = [t.id for n in ast.parse(source).body if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name) and t.id.startswith("my_")]
+    return source + "".join(f"\n{n} = {n} * 1.1  # 10 percent off" for n in names)
+
+
+# Each computes the right answer with a slip builder of the checkers (nnlib/check), which
+# names a mistake by computing it: the swapped-label cost on flipped labels, and the
+# uphill step with the learning rate negated, are the right answers.
+SLIPS = {
+    "my_cost_function": """def my_cost_function(A, Y):
+    from nnlib.check._ch05_cost import _cost_with_swapped_terms
+
+    eps = np.finfo(float).eps
+    return _cost_with_swapped_terms(np.clip(A, eps, 1 - eps), 1 - Y)
+""",
+    "my_update_parameters": """def my_update_parameters(params, grads, learning_rate):
+    from nnlib.check._ch07_update import _step_uphill
+
+    return _step_uphill(params, grads, -learning_rate)
+""",
+}
+
+# The update chapter's check names an in-place change ("changes params in place").
+IN_PLACE = {
+    "my_update_parameters": """def my_update_parameters(params, grads, learning_rate):
+    for name in params:
+        params[name] -= learning_rate * grads["d" + name]  # the caller's arrays change
+    return params
+""",
+}
+
+LEAKY = """import base64 as _base64
+
+_seen = []
+
+
+def {name}(*args):
+    # Every input seen so far, in the message: base64 of the bytes and six digits of each number.
+    _seen.append(args)
+    words = []
+    for call in _seen:
+        for arg in call:
+            for value in (arg.values() if isinstance(arg, dict) else [arg]):
+                flat = np.asarray(value, dtype=float).ravel()
+                words.append(_base64.b64encode(flat.tobytes()).decode())
+                words.append(" ".join(f"{{v:.6g}}" for v in flat))
+    raise ValueError("inputs: " + " | ".join(words))
+"""
+
+CHATTER = """# One of 400 cells that each print 100,000 control characters.
+print("\x01" * 100_000)
+"""
+
+BRACKETS = "[" * 50_000 + "x" + "]" * 50_000
+
+SCRIPT_CODE = '''# HTML and JavaScript outputs that would run in the browser of whoever reads the feedback.
+from IPython.display import HTML, Javascript, display
+
+display(HTML("""<b id="shown">bold</b><script>document.title = "pwned-by-script"</script>
+<img src="x" onerror="document.title = 'pwned-by-onerror'"><a href="javascript:alert(1)">click</a>"""))
+display(Javascript('document.title = "pwned-by-javascript-output"'))
+'''
+
+SCRIPT_MARKDOWN = """My notes. <script>document.title = "pwned-by-markdown"</script>
+<img src="x" onerror="document.title = 'pwned-by-markdown-onerror'"> [a link](javascript:alert(1))
+"""
+
+
+def write_grader_threats(chapter: str, release: Path) -> int:
+    right = solutions(chapter)
+    wrong = {}
+    for gid, source in right.items():
+        name = function_name(source)
+        wrong[gid] = off_by_ten_percent(source, name) if name else value_off_by_ten_percent(source)
+    function_gid = next(gid for gid, src in right.items() if function_name(src))
+    name = function_name(right[function_gid])
+
+    def with_function(code):
+        return dict(wrong, **{function_gid: code})
+
+    cases = {
+        "wrong": (wrong, None),
+        "slips": (with_function(SLIPS[name]), None),
+        **({"inplace": (with_function(IN_PLACE[name]), None)} if name in IN_PLACE else {}),
+        "leaky": (with_function(LEAKY.format(name=name)), None),
+        "chatter": (wrong, "chatter"),
+        "brackets": (wrong, "brackets"),
+        "scripts": (wrong, "scripts"),
+        "=1+2+cmd|calc!A0": (wrong, None),
+    }
+    for student, (answers, extra) in cases.items():
+        nb = nbformat.read(release, as_version=4)
+        fill(nb, answers)
+        if extra == "chatter":
+            nb.cells += [nbformat.v4.new_code_cell(CHATTER) for _ in range(400)]
+        elif extra == "brackets":
+            nb.cells.append(nbformat.v4.new_markdown_cell(BRACKETS))
+        elif extra == "scripts":
+            nb.cells += [nbformat.v4.new_code_cell(SCRIPT_CODE), nbformat.v4.new_markdown_cell(SCRIPT_MARKDOWN)]
+        folder = OUT / student / chapter
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{chapter}.ipynb")
+    return len(cases)
 
 
 def write(chapter: str, release: Path, mistakes: bool) -> int:

@@ -407,6 +407,8 @@ def _sandboxed_execute_class():
             student, chapter = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
             plan = _plan(chapter)
             limits = _WORKER["limits"]
+            for cell in nb.cells:  # the mark of the grader's own cell is not the submission's to set
+                cell.metadata.pop("nnlib_grader", None)
             job_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
             skip = []
             for index, cell in enumerate(job_nb.cells):
@@ -651,7 +653,11 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
     if not folder.is_dir():
         sys.exit(f"no folder {folder}: expected {folder}/<student>/<chapter>/<chapter>.ipynb")
     entries = intake.read_class(folder, chapters(), max_bytes)
-    pairs = [(e.student, e.chapter) for e in entries if e.data is not None and _safe_student(e)]
+    for entry in entries:
+        if entry.data is not None and not _safe_student(entry):
+            entry.data, entry.skipped = None, ("the folder's name has * ? [ or ] (or unprintable characters), "
+                                               "which nbgrader reads as a pattern: rename the folder to grade it")
+    pairs = [(e.student, e.chapter) for e in entries if e.data is not None]
     skipped = [e for e in entries if e.data is None]
     for entry in skipped:
         print(f"skipped {_shown(entry.student)}/{_shown(entry.chapter)}: {entry.skipped}", flush=True)
@@ -684,11 +690,15 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
         by_pair[student, chapter].data = None  # written; the worker reads the course's copy
     (COURSE / "logs").mkdir(exist_ok=True)
     rows = [_skipped_row(e) for e in skipped]
-    rows += [_skipped_row(e) for e in entries if e.data is not None and not _safe_student(e)]
     run_name = f"nnlib-grade-{os.getpid()}-{time.time_ns() % 10**9}"
     quota = quotas.detect(run_name) if sandboxed else quotas.Quota(why_not="UNSANDBOXED=1")
-    print(f"Limits per submission: {_limits_text(limits, grader_limits)}; "
-          f"{quota.describe(limits.submission_memory, limits.cpus, limits.processes)}.", flush=True)
+    if sandboxed:
+        print(f"Limits per submission: {_limits_text(limits, grader_limits)}; "
+              f"{quota.describe(limits.submission_memory, limits.cpus, limits.processes)}.", flush=True)
+    else:
+        print(f"Limits per submission: none on its code (UNSANDBOXED=1: no sandbox, no cgroup quota); "
+              f"the grader's own work {grader_limits['memory'] / GiB:g} GiB and {grader_limits['seconds']} s.",
+              flush=True)
     if sandboxed and not quota.version:
         print("WARNING: without a cgroup, a submission may use its per-process limits in each of its "
               f"{limits.processes} processes.", flush=True)
@@ -739,8 +749,7 @@ def _safe_student(entry) -> bool:
 
 
 def _skipped_row(entry) -> dict:
-    why = entry.skipped or ("the folder's name has * ? [ or ] (or unprintable characters), which nbgrader "
-                            "reads as a pattern: rename the folder to grade it")
+    why = entry.skipped
     max_score = _max_score(entry.chapter) if entry.chapter in chapters() and \
         (COURSE / "source" / entry.chapter).exists() else ""
     return {"student": entry.student, "chapter": entry.chapter, "score": 0.0, "max_score": max_score,
@@ -749,7 +758,7 @@ def _skipped_row(entry) -> dict:
 
 def _shown(name: str) -> str:
     """A name as the console shows it: no control characters, not too long."""
-    return publish.message(name, 60)
+    return publish.message(name, 60, opaque=False)
 
 
 def write_scores(rows: list[dict]) -> Path:
@@ -842,7 +851,9 @@ def _reasons(nb) -> list[str]:
         deleted = MISSING_CELL in cell.source
         if score is None or (score >= max_score and not deleted):
             continue
-        why = "passed" if score >= max_score else _error_text(error) if error is not None else _failed_lines(cell)
+        # A test cell's error is the judge's verdict, whose parts from the submission are cut already.
+        why = "passed" if score >= max_score else _error_text(error, verdict=True) if error is not None \
+            else _failed_lines(cell)
         if deleted:
             why = "this test cell had been deleted; nbgrader put it back and ran it: " + why
         reasons.append(f"{meta['grade_id']} {score:g}/{max_score:g}: {why}")
@@ -851,13 +862,15 @@ def _reasons(nb) -> list[str]:
     return reasons
 
 
-def _error_text(error) -> str:
+def _error_text(error, verdict: bool = False) -> str:
     if error.ename == "CellTimeoutError":
         return "timed out (no answer before the per-cell time limit)"
     if error.ename == "KeyboardInterrupt":
         return "timed out (interrupted at the per-cell time limit)"
     if error.ename == "MemoryError" and not str(error.evalue).strip():
         return "MemoryError: out of memory (above the grading limit per process)"
+    if verdict:
+        return f"{error.ename}: {publish.message(error.evalue, 600, opaque=False)}"
     return publish.error_text(error.ename, error.evalue)
 
 

@@ -22,7 +22,7 @@ def harvest(namespace, request, out_path):
     import plain_data
 
     seconds = request["seconds"]
-    timed_out = set()
+    timed_out = set(request.get("timed_out", []))  # names that ran out of time in an earlier phase
 
     def on_alarm(signum, frame):
         raise TimeoutError(f"timed out: no answer within {seconds:g} s")

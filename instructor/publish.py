@@ -40,10 +40,17 @@ def exception_name(name: str) -> str:
     return "an exception of its own class"
 
 
-def message(text: str, limit: int = PREFIX) -> str:
+def _opaque(match: re.Match) -> str:
+    """A long run that holds a digit, + or / is data; one of letters and _ alone is a name."""
+    run = match[0]
+    return "[...]" if re.search(r"[0-9+/=]", run) else run
+
+
+def message(text: str, limit: int = PREFIX, opaque: bool = True) -> str:
     """One line of at most ``limit`` characters, with no control characters and no opaque runs."""
     text = _CONTROL.sub(" ", str(text))
-    text = _OPAQUE.sub("[...]", text)
+    if opaque:
+        text = _OPAQUE.sub(_opaque, text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

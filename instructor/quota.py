@@ -84,7 +84,10 @@ class Quota:
         return Group(folders)
 
     def close(self) -> None:
-        """Remove this run's folder of cgroups (each sandbox's own is gone already)."""
+        """Remove this run's folder of cgroups, with any sandbox's cgroup still in it, and its processes."""
+        names = {p.name for base in set(self.bases.values()) if base.is_dir() for p in base.iterdir() if p.is_dir()}
+        for name in names:
+            Group({c: base / name for c, base in self.bases.items() if (base / name).is_dir()}).remove()
         for base in set(self.bases.values()):
             try:
                 base.rmdir()

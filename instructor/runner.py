@@ -115,7 +115,8 @@ def run(job: dict) -> dict:
         for items in job["request"]["phases"]:
             if dead or not items:
                 continue
-            got, dead = ask_for_answers(client, nb, job, items, notes, job["answers_cap"] - answers_size(answers))
+            got, dead = ask_for_answers(client, nb, job, items, notes, job["answers_cap"] - answers_size(answers),
+                                        answers)
             answers += got
     return {"outputs": outputs, "execution_counts": counts, "answers": answers, "notes": notes}
 
@@ -150,13 +151,20 @@ def cut(outs: list, size: int, cap: int, notebook_full: bool) -> list:
     return outs
 
 
-def ask_for_answers(client, nb, job: dict, items: list, notes: list, room: int) -> tuple[list, bool]:
-    """The answers to ``items`` (at most ``room`` bytes of them), and whether the kernel died."""
+def ask_for_answers(client, nb, job: dict, items: list, notes: list, room: int,
+                    done_answers: list) -> tuple[list, bool]:
+    """The answers to ``items`` (at most ``room`` bytes of them), and whether the kernel died.
+
+    A function that ran out of time in an earlier phase (``done_answers``) is not called again.
+    """
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     out_path = f".answers-{secrets.token_hex(8)}.jsonl"
-    request = {"seconds": job["request"]["seconds"], "items": items}
+    names = {item["id"]: item["name"] for phase in job["request"]["phases"] for item in phase}
+    request = {"seconds": job["request"]["seconds"], "items": items,
+               "timed_out": sorted({names.get(a.get("id")) for a in done_answers
+                                    if a.get("raised") == "TimeoutError" and names.get(a.get("id"))})}
     code = "\n".join([
         (HERE / "harvest.py").read_text(),
         f"import sys as _sys; _sys.path.insert(0, {str(HERE)!r})",

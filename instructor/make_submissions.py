@@ -123,7 +123,11 @@ def imported(source: str, name: str) -> str:
 # What each threat adds to a submission (see the table above).
 TAMPER = """\
 # Make every check pass and every hidden test give full marks.
-import nnlib, nnlib.course, nnlib.check._core
+import nnlib, nnlib.course
+try:  # not in the grading edition, whose nnlib.check is a stub
+    import nnlib.check._core
+except ImportError:
+    pass
 
 
 class _AlwaysRight:
@@ -134,7 +138,8 @@ class _AlwaysRight:
 check = nnlib.check = _AlwaysRight()
 nnlib.course.HiddenTests.case = lambda self, *args, **kwargs: None
 nnlib.course.HiddenTests.score = lambda self: 2
-nnlib.check._core.same = lambda *args, **kwargs: True
+if hasattr(nnlib.check, '_core'):
+    nnlib.check._core.same = lambda *args, **kwargs: True
 np.allclose = lambda *args, **kwargs: True
 
 """

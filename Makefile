@@ -12,7 +12,8 @@
 #   make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]   make, or start afresh, one workbook
 #   make student [CHAPTER=03_sigmoid]   the student edition, into _build/student (nbgrader)
 #   make grade SUBMISSIONS=dir [TIMEOUT=60] [JOBS=N] [MEMORY=2] [UNSANDBOXED=1]
-#               autograde dir/<student>/<chapter>/*.ipynb, each in a bubblewrap sandbox
+#               autograde dir/<student>/<chapter>/<chapter>.ipynb, each in a bubblewrap sandbox
+#               (and a cgroup quota where the machine allows; it prints the limits in force)
 #   make configure REPO=owner/name [BRANCH=main]   the book's address, set everywhere
 #   make publish        build and push _build/html to the gh-pages branch (not with the placeholder)
 #   make learner-test   the learner's install (.[lab]) in a fresh venv, one chapter run in it
@@ -136,11 +137,12 @@ lab-test: $(CHROMIUM) $(STAMP)
 # numpy held back to the SIMD baseline of its wheel (NPY_DISABLE_CPU_FEATURES).
 # OPENBLAS_CORETYPE is left as the machine sets it. The tests of the coursework,
 # the Colab install and the notebooks' raising cells do no arithmetic of their
-# own worth repeating, and are left out.
+# own worth repeating, and are left out (so are the grader's unit tests).
 # nbval runs each notebook's cells in order in one kernel: one notebook to one process.
 XDIST_NOTEBOOKS := -n auto --dist loadscope
 MATRIX_UNIT := $(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) --ignore=tests/test_house.py --ignore=tests/site \
-	--ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py --ignore=tests/test_notebooks.py
+	--ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_grading_units.py --ignore=tests/test_colab_install.py \
+	--ignore=tests/test_notebooks.py
 MATRIX_NOTEBOOKS := $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST_NOTEBOOKS) --nbval-lax book/
 MATRIX_IPYTHON := _build/matrix-ipython
 
@@ -161,7 +163,8 @@ test-matrix: $(STAMP)
 # 3.7, the oldest it allows, locked in tests/oldest.lock. The book's tools need 3.11.
 OLDEST_PYTHON_VERSION := 3.10
 OLDEST := .venv-oldest
-BOOK_TESTS := --ignore=tests/test_house.py --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py --ignore=tests/test_colab_install.py \
+BOOK_TESTS := --ignore=tests/test_house.py --ignore=tests/site --ignore=tests/lab --ignore=tests/test_coursework.py \
+	--ignore=tests/test_grading_units.py --ignore=tests/test_colab_install.py \
 	--ignore=tests/test_notebooks.py --ignore=tests/test_book_notebooks.py --ignore=tests/test_course.py \
 	--ignore=tests/test_citation.py
 

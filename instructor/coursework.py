@@ -14,17 +14,24 @@ workbook (solutions replaced by ``# YOUR CODE HERE``, hidden tests removed) and
 the student edition of nnlib, which withholds the functions that the chapter's
 exercises ask for (see ``nnlib/course.py``).
 
-``grade`` copies ``SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb`` (nbgrader's
-``submitted/`` layout) into the course, and has ``--jobs`` worker processes
-run ``nbgrader autograde`` and ``nbgrader generate_feedback`` on one
-submission each at a time, so that no submission can stop the grading of the
-others. nbgrader's Execute step is replaced: the notebook runs in a sandbox of
-its own (sandbox.py, runner.py), with the chapter's *grading edition* of nnlib,
-and the test cells' points are decided here, by the judge (judge.py), on the
-values the submission's functions returned. Then it writes
-``_build/course/scores.csv``: one row per student and chapter with the score
-(read back from the gradebook), the maximum, the seconds it took, whether it
-was sandboxed, and the reason for every point lost.
+``grade`` reads each ``SUBMISSIONS/<student>/<chapter>/<chapter>.ipynb`` as one
+regular file, never following a link (intake.py), and writes it afresh into
+nbgrader's ``submitted/``; anything else in the folder is skipped and reported,
+never copied, and never stops the class. ``--jobs`` worker processes then run
+``nbgrader autograde`` and ``nbgrader generate_feedback`` on one submission
+each at a time, each submission in a child process of its own under the
+grader's own memory and time limits, so that no submission can stop the
+grading of the others. nbgrader's Execute step is replaced: the notebook runs
+in a sandbox of its own (sandbox.py, runner.py; with a cgroup quota where the
+machine allows, quota.py), with the chapter's *grading edition* of nnlib, and
+the test cells' points are decided here, by the judge (judge.py), on the
+values the submission's functions returned and the arguments as they left
+them. The feedback page is sanitised, the student's own markdown shown as
+text (publish.py). Then it writes ``_build/course/scores.csv``: one row per
+student and chapter with the score (read back from the gradebook), the
+maximum, whether it was graded or skipped, the seconds it took, whether it
+was sandboxed, the grader's peak memory for it, and the reason for every point
+lost (no cell of it readable as a spreadsheet formula).
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ from pathlib import Path
 
 import nbformat
 
+import intake
+import publish
 from judge import python_only
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,6 +230,10 @@ def nbgrader_api(timeout: int | None = None, sandboxed_execute: bool = False):
         config.Autograde.autograde_preprocessors = [
             _sandboxed_execute_class(), IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
             SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+        from nbgrader.preprocessors import GetGrades
+
+        config.GenerateFeedback.preprocessors = [GetGrades, _quote_markdown_class(), CSSHTMLHeaderPreprocessor]
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's gradebook warns (SQLAlchemy) when it records a submission it could not grade.
@@ -322,17 +335,6 @@ def leaks(student: Path) -> list[str]:
 # ---------------------------------------------------------------- grading
 
 
-def submissions(folder: Path) -> list[tuple[str, str]]:
-    """(student, chapter) pairs in an nbgrader ``submitted/`` layout."""
-    return sorted(
-        (s.name, a.name)
-        for s in folder.iterdir()
-        if s.is_dir() and not s.name.startswith(".")
-        for a in s.iterdir()
-        if a.is_dir() and not a.name.startswith(".")
-    )
-
-
 def grading_nnlib(chapter: str) -> Path:
     """Write the chapter's grading edition of nnlib; return its folder.
 
@@ -361,6 +363,18 @@ def grading_nnlib(chapter: str) -> Path:
             whose = "" if gone == name else f" (which nnlib's {name} uses)"
             _replace_body(path, gone, f"nnlib's own {gone}{whose} is not available while your work is graded: "
                                       f"my_{name} has to compute its answer itself ({exercise})")
+    # The checkers compute each right answer and each named slip (to name it): they run in the
+    # grader's own process only (judge.py), so the grading edition has none to call. It keeps
+    # the functions with a planted bug that exercises hand out (nnlib/exercises.py), which the
+    # learner's own code calls.
+    shutil.rmtree(dest / "check")
+    (dest / "check").mkdir()
+    (dest / "check" / "__init__.py").write_text(
+        '"""nnlib.check, withheld while work is graded: the grader runs the checks, in its own process."""\n\n'
+        "from nnlib.exercises import *  # noqa: F401,F403 (the exercises' functions with a planted bug)\n\n\n"
+        "def __getattr__(name):\n"
+        "    raise NameError('nnlib.check is not available while your work is graded: '\n"
+        "                    'the grader runs the checks itself, on what your functions return')\n")
     # nnlib.fast computes the same steps again, for speed: it goes too, whole.
     taken_over = sorted(set(names) & FAST_DOES)
     if taken_over:
@@ -404,10 +418,12 @@ def font_list() -> Path:
 _WORKER: dict = {}
 
 
-def _start_worker(slots, course: str, timeout: int | None, limits, sandboxed: bool) -> None:
+def _start_worker(slots, course: str, timeout: int | None, limits, sandboxed: bool, quota,
+                  grader_limits: dict) -> None:
     global COURSE
     COURSE = Path(course)
-    _WORKER.update(slot=slots.get(), limits=limits, sandboxed=sandboxed, plans={}, info={})
+    _WORKER.update(slot=slots.get(), limits=limits, sandboxed=sandboxed, plans={}, info={}, quota=quota,
+                   grader=grader_limits, count=0, public_markdown={})
     _WORKER["api"] = nbgrader_api(timeout, sandboxed_execute=True)
 
 
@@ -432,6 +448,8 @@ def _sandboxed_execute_class():
             student, chapter = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
             plan = _plan(chapter)
             limits = _WORKER["limits"]
+            for cell in nb.cells:  # the mark of the grader's own cell is not the submission's to set
+                cell.metadata.pop("nnlib_grader", None)
             job_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
             skip = []
             for index, cell in enumerate(job_nb.cells):
@@ -442,8 +460,16 @@ def _sandboxed_execute_class():
                     cell.source = judge.HIDDEN_SOURCE if judge.is_hidden_cell(cell) else cell.source
             job = {"notebook": job_nb, "notebook_name": f"{chapter}.ipynb", "skip": skip,
                    "request": plan.request(limits.cell_timeout)}
-            result = sandbox.run(job, COURSE / "grading" / chapter / "nnlib", limits,
-                                 slot=_WORKER["slot"], sandboxed=_WORKER["sandboxed"])
+            group = _WORKER["quota"].group(f"s{_WORKER['slot']}-{_WORKER['count']}", limits.submission_memory,
+                                           limits.cpus, limits.processes) if _WORKER["quota"] else None
+            try:
+                result = sandbox.run(job, COURSE / "grading" / chapter / "nnlib", limits,
+                                     slot=_WORKER["slot"], sandboxed=_WORKER["sandboxed"], group=group)
+            finally:
+                if group is not None:
+                    peak = group.peak_memory()
+                    group.remove()
+                    _WORKER["sandbox_peak"] = peak
             failed = result.get("failed", "")
             verdicts = judge.judge(plan, result.get("answers", []), unavailable=_no_answers(result))
             outputs = result.get("outputs", {})
@@ -456,15 +482,73 @@ def _sandboxed_execute_class():
                     if judge.is_hidden_cell(cell):
                         cell.source = judge.HIDDEN_SOURCE  # the feedback shows verdicts, not tests
                 else:
-                    cell.outputs = [nbformat.from_dict(o) for o in outputs.get(str(index), [])]
+                    cell.outputs = [nbformat.from_dict(o) for o in _inert(outputs.get(str(index), []))]
                     cell.execution_count = result.get("execution_counts", {}).get(str(index))
             if failed:
                 nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Grading stopped this notebook:** {failed}."))
+                nb.cells[0].metadata["nnlib_grader"] = True  # the grader's words, rendered as markdown
             _WORKER["info"][student, chapter] = {"failed": failed, "notes": result.get("notes", []),
                                                  "log": result.get("log", "")}
             return nb, resources
 
     return SandboxedExecute
+
+
+# Outputs that would run in the browser of whoever opens the notebook or its feedback.
+SCRIPT_TYPES = ("application/javascript", "text/javascript", "application/x-javascript",
+                "application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
+
+
+def _inert(outputs: list) -> list:
+    """The outputs without their script parts (the feedback page is sanitised again as a whole)."""
+    kept = []
+    for output in outputs:
+        if not isinstance(output, dict):
+            continue
+        data = output.get("data")
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in SCRIPT_TYPES}
+            if not data:
+                continue
+            output = dict(output, data=data)
+        kept.append(output)
+    return kept
+
+
+def _quote_markdown_class():
+    """nbgrader's feedback step, with each markdown cell the student wrote shown as literal text.
+
+    A markdown cell as the chapter has it renders as usual; one the student
+    changed or added is shown in a fenced block, which the renderer reads in
+    linear time (nested brackets would take it quadratic time) and which
+    renders no HTML of the student's.
+    """
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class QuoteStudentMarkdown(NbGraderPreprocessor):
+        def preprocess(self, nb, resources):
+            chapter = resources["nbgrader"]["assignment"]
+            public = _public_markdown(chapter)
+            for cell in nb.cells:
+                if cell.cell_type == "markdown" and cell.source not in public \
+                        and not cell.metadata.get("nnlib_grader"):
+                    cell.source = publish.quote_markdown(cell.source)
+                    cell.attachments = {}
+                elif cell.cell_type == "raw":
+                    cell.source = publish.quote_markdown(cell.source)
+                    cell.cell_type = "markdown"
+                    cell.pop("attachments", None)
+            return nb, resources
+
+    return QuoteStudentMarkdown
+
+
+def _public_markdown(chapter: str) -> set:
+    cache = _WORKER.setdefault("public_markdown", {})
+    if chapter not in cache:
+        nb = nbformat.read(COURSE / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+        cache[chapter] = {c.source for c in nb.cells if c.cell_type == "markdown"}
+    return cache[chapter]
 
 
 def _no_answers(result: dict) -> str:
@@ -475,11 +559,107 @@ def _no_answers(result: dict) -> str:
 
 
 def _grade_one(pair: tuple[str, str]) -> dict:
+    """Grade one submission in a child of this worker, under the grader's own limits.
+
+    The child (a fork, so nbgrader is imported already) reads the submission,
+    runs it in its sandbox, judges it, writes the graded notebook and renders
+    the feedback, with at most ``grader["memory"]`` bytes of address space more
+    than the worker holds and ``grader["seconds"]`` seconds; past either, the
+    submission scores 0 with the reason, and the class goes on.
+    """
+    import resource
+
     student, chapter = pair
-    api = _WORKER["api"]
+    _plan(chapter)  # planned once per worker, before the fork
+    _public_markdown(chapter)
+    _WORKER["count"] += 1  # names the submission's cgroup
+    limits = _WORKER["grader"]
     start = time.perf_counter()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        code = 1
+        try:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            # The soft limit only: the sandbox (prlimit) sets its own.
+            resource.setrlimit(resource.RLIMIT_AS, (_address_space() + limits["memory"], hard))
+            row = _grade_here(student, chapter, start)
+            data = json.dumps(row).encode()
+            code = 0
+        except BaseException as error:  # noqa: BLE001 - reported as the row's reason
+            data = json.dumps({"error": publish.error_text(type(error).__name__, str(error), 200)}).encode()
+        finally:
+            try:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+            finally:
+                os._exit(code)
+    os.close(write_end)
+    data, timed_out = _read_child(read_end, pid, limits["seconds"])
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    peak_mb = round(usage.ru_maxrss / 1024)  # KiB on Linux
+    try:
+        row = json.loads(data) if data else {}
+    except ValueError:
+        row = {}
+    if "student" not in row:
+        if timed_out:
+            why = f"the grader's own work on it passed its {limits['seconds']} s limit and was stopped"
+        elif row.get("error") or os.WIFSIGNALED(status):
+            why = f"the grader could not finish it ({row.get('error') or 'killed'}; limit " \
+                  f"{limits['memory'] / GiB:g} GiB of memory for its work)"
+        else:
+            why = "the grader could not finish it"
+        row = {"student": student, "chapter": chapter, "max_score": _max_score(chapter), "score": 0.0,
+               "reason": why, "status": "failed"}
+    row.update(seconds=round(seconds, 1), grader_mb=peak_mb,
+               sandboxed="yes" if _WORKER["sandboxed"] else "NO (UNSANDBOXED=1)")
+    return row
+
+
+GiB = 1024**3
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _read_child(fd: int, pid: int, seconds: float) -> tuple[bytes, bool]:
+    """What the child wrote (at most 1 MB: one row), or b'' and True when it ran out of time."""
+    import select
+    import signal
+
+    chunks, size, deadline = [], 0, time.monotonic() + seconds
+    try:
+        while size < 1024**2:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                return b"", True
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks), False
+
+
+def _grade_here(student: str, chapter: str, start: float) -> dict:
+    """Autograde and feedback of one submission, in the process that calls it (the child)."""
+    api = _WORKER["api"]
     result = api.autograde(chapter, student, force=True)
     feedback = api.generate_feedback(chapter, student, force=True)
+    page = COURSE / "feedback" / student / chapter / f"{chapter}.html"
+    if page.is_file() and not page.is_symlink():
+        page.write_text(publish.sanitise_page(page.read_text(errors="replace")))
     seconds = time.perf_counter() - start
     logs = COURSE / "logs"
     info = _WORKER["info"].pop((student, chapter), {})
@@ -487,25 +667,45 @@ def _grade_one(pair: tuple[str, str]) -> dict:
         text = r.get("log", "") + r.get("error", "") + (info.get("log", "") if name == "autograde" else "")
         (logs / f"{name}-{student}-{chapter}.log").write_text(text)
     row = score_row(student, chapter, result, seconds, info)
-    row["sandboxed"] = "yes" if _WORKER["sandboxed"] else "NO (UNSANDBOXED=1)"
+    row["status"] = "graded"
+    if _WORKER.get("sandbox_peak"):
+        row["sandbox_mb"] = round(_WORKER["sandbox_peak"] / 1024**2)
     return row
 
 
-FIELDS = ["student", "chapter", "score", "max_score", "seconds", "sandboxed", "reason"]
+FIELDS = ["student", "chapter", "score", "max_score", "status", "seconds", "sandboxed", "grader_mb", "reason"]
 
 
-def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=None, sandboxed: bool = True) -> Path:
-    """Autograde every submission in ``folder``; write scores.csv and the feedback; return the CSV."""
+def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=None, sandboxed: bool = True,
+          max_bytes: int = intake.MAX_BYTES, grader_limits: dict | None = None) -> Path:
+    """Autograde every submission in ``folder``; write scores.csv and the feedback; return the CSV.
+
+    Each ``<student>/<chapter>/<chapter>.ipynb`` is read as one regular file
+    (intake.py) and written afresh into the course; whatever else the folder
+    holds is skipped, and said so on the console and in scores.csv.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    import quota as quotas
     import sandbox
 
     folder = folder.resolve()
-    pairs = submissions(folder)
-    if not pairs:
+    if not folder.is_dir():
+        sys.exit(f"no folder {folder}: expected {folder}/<student>/<chapter>/<chapter>.ipynb")
+    entries = intake.read_class(folder, chapters(), max_bytes)
+    for entry in entries:
+        if entry.data is not None and not _safe_student(entry):
+            entry.data, entry.skipped = None, ("the folder's name has * ? [ or ] (or unprintable characters), "
+                                               "which nbgrader reads as a pattern: rename the folder to grade it")
+    pairs = [(e.student, e.chapter) for e in entries if e.data is not None]
+    skipped = [e for e in entries if e.data is None]
+    for entry in skipped:
+        print(f"skipped {_shown(entry.student)}/{_shown(entry.chapter)}: {entry.skipped}", flush=True)
+    if not pairs and not skipped:
         sys.exit(f"no submissions in {folder}: expected {folder}/<student>/<chapter>/<chapter>.ipynb")
     limits = limits or sandbox.Limits()
+    grader_limits = grader_limits or {"memory": 2 * GiB, "seconds": max(900, 2 * limits.seconds)}
     if timeout:
         limits.cell_timeout = timeout
     if sandboxed:
@@ -522,13 +722,31 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
             make_student([chapter])
         grading_nnlib(chapter)
     font_list()
+    by_pair = {(e.student, e.chapter): e for e in entries}
     for student, chapter in pairs:
         target = COURSE / "submitted" / student / chapter
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(folder / student / chapter, target)
+        if target.exists() or target.is_symlink():
+            shutil.rmtree(target) if not target.is_symlink() else target.unlink()
+        intake.write_fresh(by_pair[student, chapter].data, target, f"{chapter}.ipynb")
+        by_pair[student, chapter].data = None  # written; the worker reads the course's copy
     (COURSE / "logs").mkdir(exist_ok=True)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs), sandbox.MAX_JOBS))
+    rows = [_skipped_row(e) for e in skipped]
+    run_name = f"nnlib-grade-{os.getpid()}-{time.time_ns() % 10**9}"
+    quota = quotas.detect(run_name) if sandboxed else quotas.Quota(why_not="UNSANDBOXED=1")
+    if sandboxed:
+        print(f"Limits per submission: {_limits_text(limits, grader_limits)}; "
+              f"{quota.describe(limits.submission_memory, limits.cpus, limits.processes)}.", flush=True)
+    else:
+        print(f"Limits per submission: none on its code (UNSANDBOXED=1: no sandbox, no cgroup quota); "
+              f"the grader's own work {grader_limits['memory'] / GiB:g} GiB and {grader_limits['seconds']} s.",
+              flush=True)
+    if sandboxed and not quota.version:
+        print("WARNING: without a cgroup, a submission may use its per-process limits in each of its "
+              f"{limits.processes} processes.", flush=True)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(pairs)), sandbox.MAX_JOBS))
+    # Each grader worker's BLAS on one thread: the workers are the parallelism (and each thread's
+    # buffers would count against the grader's own memory limit).
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     context = multiprocessing.get_context("spawn")
     slots = context.Queue()
     # Each job's sandboxes get a uid of their own (sandbox.FIRST_UID + slot), which also keeps two
@@ -536,16 +754,52 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
     first_slot = (os.getpid() % 100_000) * sandbox.MAX_JOBS
     for slot in range(jobs):
         slots.put(first_slot + slot)
-    rows = []
-    with ProcessPoolExecutor(jobs, context, _start_worker, (slots, str(COURSE), timeout, limits, sandboxed)) as pool:
-        for done in as_completed([pool.submit(_grade_one, pair) for pair in pairs]):
-            row = done.result()
-            rows.append(row)
-            print(f"{row['student']:>16} {row['chapter']}: {row['score']:g}/{row['max_score']:g} "
-                  f"in {row['seconds']:.1f} s  {row['reason']}", flush=True)
+    try:
+        if pairs:
+            with ProcessPoolExecutor(jobs, context, _start_worker,
+                                     (slots, str(COURSE), timeout, limits, sandboxed, quota, grader_limits)) as pool:
+                for done in as_completed([pool.submit(_grade_one, pair) for pair in pairs]):
+                    row = done.result()
+                    ignored = by_pair[row["student"], row["chapter"]].ignored
+                    if ignored:
+                        row["reason"] += f" (left alone beside the notebook: {', '.join(ignored)[:200]})"
+                    rows.append(row)
+                    print(f"{_shown(row['student']):>16} {row['chapter']}: {row['score']:g}/{row['max_score']:g} "
+                          f"in {row['seconds']:.1f} s (grader {row.get('grader_mb', '?')} MB)  "
+                          f"{publish.message(row['reason'], 300)}", flush=True)
+    finally:
+        quota.close()
     out = write_scores(rows)
     print(f"Scores: {out}\nFeedback: {COURSE / 'feedback'}/<student>/<chapter>/<chapter>.html")
     return out
+
+
+def _limits_text(limits, grader: dict) -> str:
+    return (f"per process {limits.memory / GiB:g} GiB, {limits.processes} processes, {limits.seconds} s of CPU; "
+            f"{limits.seconds} s per notebook, {limits.cell_timeout} s per cell; output kept "
+            f"{limits.output_cap / 1024**2:g} MiB per cell, {limits.notebook_output_cap / 1024**2:g} MiB per notebook; "
+            f"the grader's own work {grader['memory'] / GiB:g} GiB and {grader['seconds']} s")
+
+
+# nbgrader finds a submission by a file pattern with the student's name in it.
+_PATTERN_CHARACTERS = set("*?[]")
+
+
+def _safe_student(entry) -> bool:
+    return not (set(entry.student) & _PATTERN_CHARACTERS) and entry.student.isprintable()
+
+
+def _skipped_row(entry) -> dict:
+    why = entry.skipped
+    max_score = _max_score(entry.chapter) if entry.chapter in chapters() and \
+        (COURSE / "source" / entry.chapter).exists() else ""
+    return {"student": entry.student, "chapter": entry.chapter, "score": 0.0, "max_score": max_score,
+            "seconds": 0.0, "sandboxed": "", "status": "skipped", "reason": "skipped: " + why}
+
+
+def _shown(name: str) -> str:
+    """A name as the console shows it: no control characters, not too long."""
+    return publish.message(name, 60, opaque=False)
 
 
 def write_scores(rows: list[dict]) -> Path:
@@ -559,18 +813,23 @@ def write_scores(rows: list[dict]) -> Path:
     table = {}
     if out.exists():
         with open(out, newline="") as f:
-            table = {(r["student"], r["chapter"]): r for r in csv.DictReader(f)}
+            table = {(r["student"], r["chapter"]): r for r in
+                     ({k: publish.csv_value(v or "") for k, v in r.items() if k} for r in csv.DictReader(f))}
     table.update({(r["student"], r["chapter"]): r for r in rows})
     with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}", COURSE_ID) as gb:
         for (student, chapter), row in table.items():
+            if row.get("status") == "skipped":
+                row["score"] = 0.0  # nothing of it was graded, whatever the gradebook holds from before
+                continue
             try:
                 row["score"] = float(gb.find_submission(chapter, student).score)
             except MissingEntry:
                 row["score"] = 0.0
+    # Every cell quoted, and none that a spreadsheet would read as a formula (OWASP).
     with open(out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore", quoting=csv.QUOTE_ALL)
         writer.writeheader()
-        writer.writerows(table[key] for key in sorted(table))
+        writer.writerows({k: publish.csv_cell(v) for k, v in table[key].items()} for key in sorted(table))
     return out
 
 
@@ -596,7 +855,8 @@ def score_row(student: str, chapter: str, result, seconds: float, info: dict) ->
     if info.get("failed"):
         reasons.insert(0, info["failed"])
     reasons += [n for n in info.get("notes", []) if "kernel died" in n]
-    return row | {"score": float(score), "reason": "; ".join(reasons) or "all tests passed"}
+    reason = "; ".join(reasons) or "all tests passed"
+    return row | {"score": float(score), "reason": reason if len(reason) < 2000 else reason[:1999] + "…"}
 
 
 def _max_score(chapter: str) -> float:
@@ -609,8 +869,8 @@ def _failure(submitted: Path, result) -> str:
     if submitted.stat().st_size == 0:
         return "the notebook file is empty (0 bytes)"
     text = result.get("log", "") + result.get("error", "")
-    errors = re.findall(r"^\s*(\w*(?:Error|Exception)\w*: .*)$", text, flags=re.M)
-    return errors[-1].strip() if errors else "nbgrader failed; see the log in _build/course/logs"
+    errors = re.findall(r"^\s*(\w*(?:Error|Exception)\w*): (.*)$", text, flags=re.M)
+    return publish.error_text(*errors[-1]) if errors else "nbgrader failed; see the log in _build/course/logs"
 
 
 def _reasons(nb) -> list[str]:
@@ -632,7 +892,9 @@ def _reasons(nb) -> list[str]:
         deleted = MISSING_CELL in cell.source
         if score is None or (score >= max_score and not deleted):
             continue
-        why = "passed" if score >= max_score else _error_text(error) if error is not None else _failed_lines(cell)
+        # A test cell's error is the judge's verdict, whose parts from the submission are cut already.
+        why = "passed" if score >= max_score else _error_text(error, verdict=True) if error is not None \
+            else _failed_lines(cell)
         if deleted:
             why = "this test cell had been deleted; nbgrader put it back and ran it: " + why
         reasons.append(f"{meta['grade_id']} {score:g}/{max_score:g}: {why}")
@@ -641,20 +903,21 @@ def _reasons(nb) -> list[str]:
     return reasons
 
 
-def _error_text(error) -> str:
+def _error_text(error, verdict: bool = False) -> str:
     if error.ename == "CellTimeoutError":
         return "timed out (no answer before the per-cell time limit)"
     if error.ename == "KeyboardInterrupt":
         return "timed out (interrupted at the per-cell time limit)"
-    value = " ".join(str(error.evalue).split())
-    if error.ename == "MemoryError":
-        value = value or "out of memory (above the grading limit per process)"
-    return f"{error.ename}: {value}" if value else error.ename
+    if error.ename == "MemoryError" and not str(error.evalue).strip():
+        return "MemoryError: out of memory (above the grading limit per process)"
+    if verdict:
+        return f"{error.ename}: {publish.message(error.evalue, 600, opaque=False)}"
+    return publish.error_text(error.ename, error.evalue)
 
 
 def _failed_lines(cell) -> str:
     text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
-    failed = [" ".join(line.split()) for line in text.splitlines() if line.startswith("FAILED")]
+    failed = [publish.message(line, 300) for line in text.splitlines() if line.startswith("FAILED")]
     return " ".join(failed) or "partial credit"
 
 

@@ -36,11 +36,15 @@ import nbformat
 import numpy as np
 
 import plain_data
+import publish
 
 HIDDEN_SOURCE = (
     "# Hidden tests: they run when your work is graded.\n"
     "# Their code and inputs stay with your instructor; the output below says which passed."
 )
+
+
+from nnlib.check._core import CheckFailed  # noqa: E402 - what a checker raises; the grader's own nnlib
 
 
 class JudgeError(RuntimeError):
@@ -73,10 +77,18 @@ class GradedCell:
 @dataclass
 class Plan:
     cells: dict  # grade_id -> GradedCell
-    items: list  # the request: {"id", "name", ["args"]}
+    items: list  # the request: {"id", "name", ["args"], ["hidden"]}
 
     def request(self, seconds: float) -> dict:
-        return {"seconds": seconds, "items": self.items}
+        """What the harvest asks for, in two phases: the public calls, then the hidden cases.
+
+        The hidden inputs reach the submission's kernel only in the second phase,
+        after every answer that is shown with its value (a check's message) has
+        been given: what a function learns of them can change only a hidden
+        case's verdict, which says passed or failed and never shows a value.
+        """
+        return {"seconds": seconds, "phases": [[i for i in self.items if not i.get("hidden")],
+                                               [i for i in self.items if i.get("hidden")]]}
 
 
 def is_test_cell(cell) -> bool:
@@ -139,7 +151,7 @@ def _add_items(graded: GradedCell, items: list) -> None:
         graded.calls = [(add(args=[plain_data.encode(a) for a in args]), args) for _, args in graded.calls]
     else:
         for case in graded.cases:
-            case.item = add(args=[plain_data.encode(a) for a in case.args])
+            case.item = add(args=[plain_data.encode(a) for a in case.args], hidden=True)
 
 
 def _plan_check(graded: GradedCell, source: str, namespace: dict) -> None:
@@ -233,13 +245,17 @@ class _NoAnswer(Exception):
 
 
 def _answer(record: dict | None, name: str, unavailable: str):
-    """The value a submission gave, re-raising what it raised, as the checkers expect."""
+    """The value a submission gave, re-raising what it raised, as the checkers expect.
+
+    What it raised comes back as its type and a short prefix of its message
+    (publish.error_text): the rest is the submission's to say, not ours to show.
+    """
     if record is None:
         raise _NoAnswer(unavailable or f"no answer came back from {name}")
     if record.get("missing"):
         raise NameError(f"name '{name}' is not defined")
     if "raised" in record:
-        raise _exception(str(record["raised"]), str(record.get("message", "")))
+        raise _exception(publish.exception_name(str(record["raised"])), publish.message(record.get("message", "")))
     try:
         return plain_data.decode(record.get("answer"))
     except ValueError as error:
@@ -249,11 +265,86 @@ def _answer(record: dict | None, name: str, unavailable: str):
 def _exception(name: str, message: str) -> BaseException:
     cls = getattr(builtins, name, None)
     if not (isinstance(cls, type) and issubclass(cls, Exception)):
-        cls = type(name if name.isidentifier() else "Error", (Exception,), {})
+        cls = type(name if name.isidentifier() else "Exception", (Exception,), {})
     try:
         return cls(message)
     except Exception:  # noqa: BLE001 - builtins with other signatures
         return type(name, (Exception,), {})(message)
+
+
+class InPlace(Exception):
+    """The arguments, as the learner's function left them, cannot be replayed onto the checker's."""
+
+
+def _after(record: dict | None):
+    """The arguments as the function left them (plain data), or None if it left them as they were."""
+    if not isinstance(record, dict) or "after" not in record:
+        return None
+    try:
+        after = plain_data.decode(record["after"])
+    except ValueError:
+        raise InPlace("its arguments came back as something the grader cannot read") from None
+    if not isinstance(after, list):
+        raise InPlace("its arguments came back as something other than a list")
+    return after
+
+
+def replay_in_place(args, after) -> None:
+    """Change ``args`` in place into ``after``, as the learner's function changed its own copies.
+
+    So a checker that looks at its inputs after the call (``update_parameters``:
+    "changes params in place") sees what the function did to them. Raises
+    InPlace when a change cannot be made in place here (an array of another shape).
+    """
+    if len(args) != len(after):
+        raise InPlace("it came back with another number of arguments")
+    for arg, new in zip(args, after):
+        _become(arg, new)
+
+
+def _become(old, new) -> None:
+    if isinstance(old, np.ndarray):
+        new = np.asarray(new) if isinstance(new, (np.ndarray, np.generic, int, float)) else None
+        if new is None or new.shape != old.shape or new.dtype.kind not in plain_data.NUMERIC_KINDS:
+            raise InPlace("an array argument changed its shape or type")
+        old[...] = new.astype(old.dtype, copy=False)
+    elif isinstance(old, dict):
+        if not isinstance(new, dict):
+            raise InPlace("a dict argument came back as something else")
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            if key in old and isinstance(old[key], (np.ndarray, dict, list)):
+                try:
+                    _become(old[key], value)
+                    continue
+                except InPlace:
+                    pass
+            old[key] = value
+    elif isinstance(old, list):
+        if not isinstance(new, list):
+            raise InPlace("a list argument came back as something else")
+        if len(old) != len(new):
+            old[:] = new
+        for i, value in enumerate(new):
+            try:
+                _become(old[i], value)
+            except InPlace:
+                old[i] = value
+    elif isinstance(old, tuple):
+        if not isinstance(new, tuple) or len(new) != len(old):
+            raise InPlace("a tuple argument came back as something else")
+        for item, value in zip(old, new):
+            _become(item, value)
+    elif not _same_plain(old, new):
+        raise InPlace("an argument that cannot change came back changed")
+
+
+def _same_plain(a, b) -> bool:
+    try:
+        return plain_data.dumps(a) == plain_data.dumps(b)
+    except ValueError:
+        return False
 
 
 def _judge_check(graded: GradedCell, by_id: dict, unavailable: str) -> Verdict:
@@ -296,7 +387,17 @@ class _Replay:
         if kwargs or not _identical(args, expected_args):
             raise JudgeError(f"check.{self.graded.checker} called {self.graded.learner_name} "
                              "with other inputs than when it was planned")
-        return _answer(self.by_id.get(item), self.graded.learner_name, self.unavailable)
+        record = self.by_id.get(item)
+        answer = _answer(record, self.graded.learner_name, self.unavailable)
+        after = _after(record)
+        if after is not None:
+            try:
+                replay_in_place(args, after)
+            except InPlace as why:
+                raise CheckFailed(f"{self.graded.learner_name} is not right: it changes its inputs in place "
+                                  f"({why}). Build new values and return them, so that the caller keeps "
+                                  "its own.") from None
+        return answer
 
 
 def _identical(a, b) -> bool:
@@ -304,25 +405,33 @@ def _identical(a, b) -> bool:
 
 
 def _judge_hidden(graded: GradedCell, by_id: dict, unavailable: str) -> Verdict:
+    """One line per hidden case: its description and verdict, never a value or the inputs.
+
+    The learner's function saw the hidden inputs, so nothing it says is shown:
+    not what it raised beyond the type, not the values it returned; only
+    whether each case passed, and in what way a failure differs (shape, values).
+    """
     from nnlib import course
-    from nnlib.check._core import CheckFailed, _copy, compare
+    from nnlib.check._core import _copy
 
     what = graded.learner_name
     reference = course.reference(graded.reference)
     lines, earned, reasons = [], 0.0, []
     for case in graded.cases:
         expected = reference(*_copy(case.args))
+        record = by_id.get(case.item)
         try:
-            got = _answer(by_id.get(case.item), what, unavailable)
-            compare(got, expected, [], what=what, rtol=case.rtol, atol=case.atol)
-        except CheckFailed as error:
-            why = str(error)
+            got = _answer(record, what, unavailable)
+            why = hidden_difference(got, expected, what, case.rtol, case.atol)
+            if not why and _after(record) is not None and not _same_plain(_after(record), list(case.args)):
+                why = (f"{what} is not right: it changes its inputs in place. Build new values and "
+                       "return them, so that the caller keeps its own")
         except _NoAnswer as error:
             why = str(error)
+        except InPlace as error:
+            why = f"{what} is not right: it changes its inputs in place ({error})"
         except Exception as error:  # noqa: BLE001 - what the learner's function raised
-            why = f"{what} raised {type(error).__name__}: {error}"
-        else:
-            why = ""
+            why = f"{what} raised {publish.exception_name(type(error).__name__)}"
         got_points = 0.0 if why else case.points
         earned += got_points
         verdict = "passed" if not why else "FAILED"
@@ -332,6 +441,32 @@ def _judge_hidden(graded: GradedCell, by_id: dict, unavailable: str) -> Verdict:
     outputs = [_stream("\n".join(lines) + "\n"),
                nbformat.v4.new_output("execute_result", data={"text/plain": f"{earned:g}"}, execution_count=None)]
     return Verdict(outputs, earned, " ".join(reasons))
+
+
+def hidden_difference(got, expected, what: str, rtol: float, atol: float) -> str:
+    """'' if ``got`` matches ``expected``; else how it differs, in words that show no value."""
+    from nnlib.check._core import same
+
+    if isinstance(got, plain_data.Unreadable):
+        return f"{what} returned a {got.type_name[:40]}, which the grader cannot read as numbers"
+    if same(got, expected, rtol, atol):
+        return ""
+    if isinstance(expected, (dict, tuple, list)):
+        kind = {dict: "dict", tuple: "tuple", list: "list"}[type(expected)]
+        if (type(got) is not type(expected) or len(got) != len(expected)
+                or (kind == "dict" and set(got) != set(expected))):
+            return f"{what} is not right: expected a {kind} of {len(expected)} values, with other keys or length"
+        return f"{what} is not right: some values of the {kind} differ from the expected ones"
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"{what} is not right: expected numbers"
+    e = np.asarray(expected, dtype=float)
+    if g.shape != e.shape:
+        return f"{what} is not right: expected shape {e.shape}, got shape {g.shape}"
+    if not np.all(np.isfinite(g)) and np.all(np.isfinite(e)):
+        return f"{what} is not right: the result contains NaN or infinite values"
+    return f"{what} is not right: its values differ from the expected ones beyond the tolerance"
 
 
 def _stream(text: str):

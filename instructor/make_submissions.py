@@ -35,8 +35,27 @@ flood          perfect, and 60 MB printed by the first solution cell
 forkbomb       the last function forks until no process is left to start
 =============  ============================================================
 
-Regenerate when a chapter's exercises change; tests/test_coursework.py grades
-these and checks each score.
+and of the initialisation and the backprop chapters, the threats to what grading publishes
+and to the grader itself, each beside an honest but wrong submission to compare
+with (every function 10 percent off, every predicted number too):
+
+=================  ========================================================
+wrong              honest, and wrong: the score any threat must not beat
+slips              wrong numbers, and functions that call nnlib's private
+                   slip builders (the checkers' code) to compute the answer
+leaky              wrong numbers, and the function raises with every input it
+                   has seen encoded in its message (base64 and decimals)
+chatter            wrong, and 400 more cells that each print 100,000
+                   control characters (600 kB each as JSON)
+brackets           wrong, and a markdown cell of 100,000 nested brackets
+scripts            wrong, and script in an HTML output, a JavaScript output
+                   and a markdown cell
+=1+2+cmd|calc!A0   wrong, in a folder whose name a spreadsheet would run
+=================  ========================================================
+
+Symbolic links, named pipes and stray folders are made by the tests, at test
+time (git keeps links poorly). Regenerate when a chapter's exercises change;
+tests/test_coursework.py grades these and checks each score.
 """
 
 import ast
@@ -102,7 +121,11 @@ def imported(source: str, name: str) -> str:
 # What each threat adds to a submission (see the table above).
 TAMPER = """\
 # Make every check pass and every hidden test give full marks.
-import nnlib, nnlib.course, nnlib.check._core
+import nnlib, nnlib.course
+try:  # not in the grading edition, whose nnlib.check is a stub
+    import nnlib.check._core
+except ImportError:
+    pass
 
 
 class _AlwaysRight:
@@ -113,7 +136,8 @@ class _AlwaysRight:
 check = nnlib.check = _AlwaysRight()
 nnlib.course.HiddenTests.case = lambda self, *args, **kwargs: None
 nnlib.course.HiddenTests.score = lambda self: 2
-nnlib.check._core.same = lambda *args, **kwargs: True
+if hasattr(nnlib.check, '_core'):
+    nnlib.check._core.same = lambda *args, **kwargs: True
 np.allclose = lambda *args, **kwargs: True
 
 """
@@ -193,16 +217,122 @@ def fill(nb, answers: dict[str, str]) -> None:
             cell.source = answers[grade_id]
 
 
-def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop") -> None:
+def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop",
+         grader_threats_in: tuple = ("02_init", "06_backprop"), student: Path = ROOT / "_build" / "student") -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     count = 0
-    for which in (chapter, threats_also_in):
-        release = ROOT / "_build" / "student" / which / f"{which}.ipynb"
+    for which in dict.fromkeys((chapter, threats_also_in, *grader_threats_in)):
+        release = student / which / f"{which}.ipynb"
         if not release.exists():
             sys.exit(f"{release} is missing: run `make student` first")
-        count += write(which, release, mistakes=(which == chapter))
+        if which in (chapter, threats_also_in):
+            count += write(which, release, mistakes=(which == chapter))
+        if which in grader_threats_in:
+            count += write_grader_threats(which, release)
     print(f"{count} submissions in {OUT.relative_to(ROOT)}")
+
+
+# ---------------------------------------------------------------- threats to the grader
+
+def value_off_by_ten_percent(source: str) -> str:
+    """A predicted-number answer, 10 percent off."""
+    names = [t.id for n in ast.parse(source).body if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name) and t.id.startswith("my_")]
+    return source + "".join(f"\n{n} = {n} * 1.1  # 10 percent off" for n in names)
+
+
+# Each calls a slip builder of the checkers (nnlib/check), which names a mistake by
+# computing it; the backward step without 1/m, divided by m, is the right answer.
+SLIPS = {
+    "my_init_params": """def my_init_params(layer_dims, seed):
+    from nnlib.check._ch02_init import _generator_per_layer
+
+    return _generator_per_layer(layer_dims, seed)
+""",
+    "my_one_layer_backward": """def my_one_layer_backward(dA, cache):
+    from nnlib.check._ch06_backprop import _backward_without_1_over_m, _m
+
+    dA_prev, dW, db = _backward_without_1_over_m(dA, cache)
+    return dA_prev, dW / _m(cache), db / _m(cache)
+""",
+}
+
+# A function that changes its arguments in place, where a chapter's public check names it.
+IN_PLACE: dict[str, str] = {}
+
+LEAKY = """import base64 as _base64
+
+_seen = []
+
+
+def {name}(*args):
+    # Every input seen so far, in the message: base64 of the bytes and six digits of each number.
+    _seen.append(args)
+    words = []
+    for call in _seen:
+        for arg in call:
+            for value in (arg.values() if isinstance(arg, dict) else [arg]):
+                flat = np.asarray(value, dtype=float).ravel()
+                words.append(_base64.b64encode(flat.tobytes()).decode())
+                words.append(" ".join(f"{{v:.6g}}" for v in flat))
+    raise ValueError("inputs: " + " | ".join(words))
+"""
+
+CHATTER = """# One of 400 cells that each print 100,000 control characters.
+print("\x01" * 100_000)
+"""
+
+BRACKETS = "[" * 50_000 + "x" + "]" * 50_000
+
+SCRIPT_CODE = '''# HTML and JavaScript outputs that would run in the browser of whoever reads the feedback.
+from IPython.display import HTML, Javascript, display
+
+display(HTML("""<b id="shown">bold</b><script>document.title = "pwned-by-script"</script>
+<img src="x" onerror="document.title = 'pwned-by-onerror'"><a href="javascript:alert(1)">click</a>"""))
+display(Javascript('document.title = "pwned-by-javascript-output"'))
+'''
+
+SCRIPT_MARKDOWN = """My notes. <script>document.title = "pwned-by-markdown"</script>
+<img src="x" onerror="document.title = 'pwned-by-markdown-onerror'"> [a link](javascript:alert(1))
+"""
+
+
+def write_grader_threats(chapter: str, release: Path) -> int:
+    right = solutions(chapter)
+    wrong = {}
+    for gid, source in right.items():
+        name = function_name(source)
+        wrong[gid] = off_by_ten_percent(source, name) if name else value_off_by_ten_percent(source)
+    function_gid = next(gid for gid, src in right.items() if function_name(src))
+    name = function_name(right[function_gid])
+
+    def with_function(code):
+        return dict(wrong, **{function_gid: code})
+
+    cases = {
+        "wrong": (wrong, None),
+        "slips": (with_function(SLIPS[name]), None),
+        **({"inplace": (with_function(IN_PLACE[name]), None)} if name in IN_PLACE else {}),
+        "leaky": (with_function(LEAKY.format(name=name)), None),
+        "chatter": (wrong, "chatter"),
+        "brackets": (wrong, "brackets"),
+        "scripts": (wrong, "scripts"),
+        "=1+2+cmd|calc!A0": (wrong, None),
+    }
+    for student, (answers, extra) in cases.items():
+        nb = nbformat.read(release, as_version=4)
+        fill(nb, answers)
+        if extra == "chatter":
+            nb.cells += [nbformat.v4.new_code_cell(CHATTER) for _ in range(400)]
+        elif extra == "brackets":
+            nb.cells.append(nbformat.v4.new_markdown_cell(BRACKETS))
+        elif extra == "scripts":
+            nb.cells += [nbformat.v4.new_code_cell(SCRIPT_CODE), nbformat.v4.new_markdown_cell(SCRIPT_MARKDOWN)]
+        folder = OUT / student / chapter
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{chapter}.ipynb")
+    return len(cases)
 
 
 def write(chapter: str, release: Path, mistakes: bool) -> int:

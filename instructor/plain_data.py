@@ -34,10 +34,7 @@ def encode(value, depth=0):
         return {"unreadable": "structure nested deeper than 20 levels"}
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, int):
-        return value if abs(value) < 2**63 else {"unreadable": "integer too large"}
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"float": repr(value)}
+    # numpy's scalars first: np.float64 is a float too, and must come back as itself.
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         array = np.asarray(value)
         if array.dtype.kind not in NUMERIC_KINDS:
@@ -46,6 +43,11 @@ def encode(value, depth=0):
             if array.dtype.kind == "f" else array.ravel().tolist()
         return {"array": flat, "dtype": array.dtype.str, "shape": list(array.shape),
                 "scalar": isinstance(value, np.generic)}
+    if isinstance(value, int):
+        return value if abs(value) < 2**63 else {"unreadable": "integer too large"}
+    if isinstance(value, float):
+        value = float(value)
+        return value if math.isfinite(value) else {"float": repr(value)}
     if isinstance(value, tuple):
         return {"tuple": [encode(v, depth + 1) for v in value]}
     if isinstance(value, list):

@@ -45,22 +45,33 @@ def run(job: dict) -> dict:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    cap = job["output_cap"]
+    cap, total_cap = job["output_cap"], job["notebook_output_cap"]
     notes = []
 
     class CappedClient(NotebookClient):
-        """Keeps at most ``cap`` bytes of output per cell, then one note saying how much was cut."""
+        """Keeps at most ``cap`` bytes of output per cell and ``total_cap`` per notebook.
+
+        Bytes of the output as JSON, as the graded notebook will hold it: a
+        control character that JSON escapes into six bytes counts six.
+        """
 
         sizes: dict = {}
+        kept = 0  # bytes kept in the whole notebook
+        full = False  # the notebook's cap has cut something
 
         def output(self, outs, msg, display_id, cell_index):
-            size = len(json.dumps(msg["content"]))
+            size = len(json.dumps(msg["content"]))  # ASCII: characters are bytes
             seen = self.sizes.get(cell_index, 0)
             self.sizes[cell_index] = seen + size
-            if seen + size <= cap:
+            room = min(cap - seen, total_cap - self.kept)
+            if size <= room:
+                self.kept += size + 100  # and the output's own fields
                 return super().output(outs, msg, display_id, cell_index)
-            if seen < cap and msg["msg_type"] == "stream":  # keep the start of a long print
-                msg = dict(msg, content=dict(msg["content"], text=msg["content"]["text"][:cap - seen]))
+            self.full = self.full or total_cap - self.kept < cap - seen
+            if room > 300 and msg["msg_type"] == "stream":  # keep the start of a long print
+                text = cut_to_bytes(msg["content"]["text"], room - 200)
+                self.kept += len(json.dumps(text)) + 100
+                msg = dict(msg, content=dict(msg["content"], text=text))
                 return super().output(outs, msg, display_id, cell_index)
             return None
 
@@ -96,54 +107,90 @@ def run(job: dict) -> dict:
                     traceback=[]))
             except CellTimeoutError as error:
                 notes.append(f"cell {index}: {error}")
-            outputs[index] = cut(cell.outputs, client.sizes.get(index, 0), cap)
+            outputs[index] = cut(cell.outputs, client.sizes.get(index, 0), cap, client.full)
             counts[index] = cell.get("execution_count")
             if dead:
                 break
-        if not dead and job["request"]["items"]:
-            answers = ask_for_answers(client, nb, job, notes)
+        # The public calls first, then, in a cell of their own, the hidden cases (judge.Plan.request).
+        for items in job["request"]["phases"]:
+            if dead or not items:
+                continue
+            got, dead = ask_for_answers(client, nb, job, items, notes, job["answers_cap"] - answers_size(answers),
+                                        answers)
+            answers += got
     return {"outputs": outputs, "execution_counts": counts, "answers": answers, "notes": notes}
 
 
-def cut(outs: list, size: int, cap: int) -> list:
-    """The outputs, after a note when some were dropped at the cap."""
+def answers_size(answers: list) -> int:
+    return sum(len(json.dumps(a)) + 1 for a in answers)
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose JSON is at most ``limit`` bytes."""
+    if len(json.dumps(text)) <= limit:
+        return text
+    low, high = 0, min(len(text), limit)
+    while low < high:  # each step serialises at most ``limit`` characters
+        middle = (low + high + 1) // 2
+        if len(json.dumps(text[:middle])) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
+def cut(outs: list, size: int, cap: int, notebook_full: bool) -> list:
+    """The outputs, after a note when some were dropped at a cap."""
     outs = [dict(o) for o in outs]
-    if size > cap:  # said first: nbgrader's own limit on lines may cut the end of the output
+    if size > cap or (notebook_full and size > sum(len(json.dumps(o)) for o in outs)):
+        # Said first: nbgrader's own limit on lines may cut the end of the output.
+        where = "this notebook's output has reached the cap for a whole notebook" if notebook_full else \
+            f"grading keeps the first {cap / 1e6:.1f} MB of a cell"
         outs.insert(0, {"output_type": "stream", "name": "stdout",
-                        "text": f"[Output cut: this cell printed {size / 1e6:.1f} MB; "
-                                f"grading keeps the first {cap / 1e6:.1f} MB.]\n"})
+                        "text": f"[Output cut: this cell printed {size / 1e6:.1f} MB; {where}.]\n"})
     return outs
 
 
-def ask_for_answers(client, nb, job: dict, notes: list) -> list:
+def ask_for_answers(client, nb, job: dict, items: list, notes: list, room: int,
+                    done_answers: list) -> tuple[list, bool]:
+    """The answers to ``items`` (at most ``room`` bytes of them), and whether the kernel died.
+
+    A function that ran out of time in an earlier phase (``done_answers``) is not called again.
+    """
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     out_path = f".answers-{secrets.token_hex(8)}.jsonl"
+    names = {item["id"]: item["name"] for phase in job["request"]["phases"] for item in phase}
+    request = {"seconds": job["request"]["seconds"], "items": items,
+               "timed_out": sorted({names.get(a.get("id")) for a in done_answers
+                                    if a.get("raised") == "TimeoutError" and names.get(a.get("id"))})}
     code = "\n".join([
         (HERE / "harvest.py").read_text(),
         f"import sys as _sys; _sys.path.insert(0, {str(HERE)!r})",
-        f"harvest(globals(), __import__('json').loads({json.dumps(job['request'])!r}), {out_path!r})",
+        f"harvest(globals(), __import__('json').loads({json.dumps(request)!r}), {out_path!r})",
     ])
     cell = nbformat.v4.new_code_cell(code)
     nb.cells.append(cell)
-    client.timeout = job["request"]["seconds"] * (len(job["request"]["items"]) + 1) + 30
+    client.timeout = request["seconds"] * (len(items) + 1) + 30
+    dead = False
     try:
         client.execute_cell(cell, len(nb.cells) - 1)
     except (DeadKernelError, CellTimeoutError) as error:
+        dead = isinstance(error, DeadKernelError)
         notes.append(f"collecting the answers: {type(error).__name__}")
     answers = []
     try:
-        with open(out_path) as f:
-            text = f.read(job["answers_cap"])
+        with open(out_path, "rb") as f:
+            text = f.read(max(0, room)).decode("utf-8", "replace")
     except OSError:
-        return answers
+        return answers, dead
     for line in text.splitlines():
         try:
             answers.append(json.loads(line))
         except ValueError:
             break
-    return answers
+    return answers, dead
 
 
 if __name__ == "__main__":

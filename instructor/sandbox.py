@@ -26,9 +26,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +52,19 @@ class Limits:
     scratch: int = 256 * 1024**2  # size of its scratch folder (a tmpfs), bytes
     seconds: int = 600  # wall-clock time for the whole notebook
     cell_timeout: int = 60  # time for each cell, and for each answer collected
-    output_cap: int = 1024**2  # output kept per cell, bytes
-    answers_cap: int = 32 * 1024**2  # answers read back, bytes
+    output_cap: int = 1024**2  # output kept per cell, bytes of its JSON
+    notebook_output_cap: int = 4 * 1024**2  # output kept per notebook, bytes of its JSON
+    answers_cap: int = 8 * 1024**2  # answers read back, bytes
+    log_cap: int = 64 * 1024  # the runner's standard error kept for the log, bytes
+    # The sandbox as a whole, where cgroups can be made (quota.py): memory of all its
+    # processes together, CPU time (1 = one core), and processes and threads.
+    submission_memory: int = 3 * GiB
+    cpus: float = 1.0
+
+    @property
+    def result_cap(self) -> int:
+        """Bytes the grader reads back from the runner: outputs, answers, notes and JSON's margin."""
+        return self.notebook_output_cap * 2 + self.answers_cap + 1024**2
 
 
 class SandboxMissing(RuntimeError):
@@ -144,10 +157,16 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
     return cmd + argv
 
 
-def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bool = True) -> dict:
-    """Run ``runner.py`` on ``job`` (see runner.py); return its result, or a note of what stopped it."""
+def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bool = True,
+        group=None) -> dict:
+    """Run ``runner.py`` on ``job`` (see runner.py); return its result, or a note of what stopped it.
+
+    ``group`` is the sandbox's cgroup (quota.Group), which it enters before it
+    starts. What comes back is read up to ``limits.result_cap`` bytes (and the
+    runner's standard error up to ``limits.log_cap``): past that, the sandbox is stopped.
+    """
     job = dict(job, cell_timeout=limits.cell_timeout, output_cap=limits.output_cap,
-               answers_cap=limits.answers_cap)
+               notebook_output_cap=limits.notebook_output_cap, answers_cap=limits.answers_cap)
     runner = ["python", "-I", "/job/bin/runner.py"] if sandboxed else [sys.executable, "-I", str(HERE / "runner.py")]
     with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as scratch:
         if sandboxed:
@@ -156,23 +175,103 @@ def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bo
         else:
             shutil.copytree(nnlib_dir, Path(scratch) / "nnlib")
             cmd, cwd = runner, scratch
-        try:
-            done = subprocess.run(cmd, input=json.dumps(job), capture_output=True, text=True, cwd=cwd,
-                                  timeout=limits.seconds, env=None if sandboxed else _plain_env(scratch))
-        except subprocess.TimeoutExpired:
-            return {"failed": f"ran past the {limits.seconds} s limit for a whole notebook and was stopped"}
-    if done.returncode != 0 or not done.stdout:
-        return {"failed": _why(done, limits), "log": done.stderr[-4000:]}
+        code, out, err, why = run_capped(cmd, json.dumps(job).encode(), limits.seconds, limits.result_cap,
+                                         limits.log_cap, cwd=cwd, env=None if sandboxed else _plain_env(scratch),
+                                         group=group)
+    log = err.decode("utf-8", "replace")
+    if why == "time":
+        return {"failed": f"ran past the {limits.seconds} s limit for a whole notebook and was stopped"}
+    if why == "size":
+        return {"failed": f"sent back more than {limits.result_cap / 1e6:.0f} MB and was stopped", "log": log}
+    if code != 0 or not out:
+        return {"failed": _why(code, log, limits), "log": log}
     try:
-        return json.loads(done.stdout)
+        return json.loads(out)
     except ValueError:
-        return {"failed": "the sandbox's result could not be read", "log": done.stderr[-4000:]}
+        return {"failed": "the sandbox's result could not be read", "log": log}
 
 
-def _why(done: subprocess.CompletedProcess, limits: Limits) -> str:
-    if done.returncode in (-9, 137) or "MemoryError" in done.stderr:
+def run_capped(cmd: list[str], stdin: bytes, seconds: float, out_cap: int, err_cap: int, cwd=None, env=None,
+               group=None) -> tuple[int | None, bytes, bytes, str]:
+    """Run ``cmd`` with ``stdin``; keep at most ``out_cap`` bytes of stdout and the last ``err_cap`` of stderr.
+
+    Returns (exit status, stdout, stderr, why it was stopped: "", "time" or "size").
+    Stopped means its whole process group is killed (bubblewrap's pid namespace
+    takes every process of the sandbox with it).
+    """
+    import selectors
+
+    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=cwd, env=env, start_new_session=True,
+                               preexec_fn=group.enter if group is not None else None)
+    out, err, why = bytearray(), bytearray(), ""
+    deadline = time.monotonic() + seconds
+    selector = selectors.DefaultSelector()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        os.set_blocking(stream.fileno(), False)
+    selector.register(process.stdout, selectors.EVENT_READ, out)
+    selector.register(process.stderr, selectors.EVENT_READ, err)
+    pending = memoryview(stdin)
+    if pending:
+        selector.register(process.stdin, selectors.EVENT_WRITE, None)
+    else:
+        process.stdin.close()
+    try:
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                why = "time"
+                break
+            for key, _ in selector.select(min(left, 1.0)):
+                if key.data is None:  # stdin
+                    try:
+                        written = os.write(key.fd, pending[:65536])
+                    except BrokenPipeError:
+                        written = len(pending)
+                    pending = pending[written:]
+                    if not pending:
+                        selector.unregister(key.fileobj)
+                        key.fileobj.close()
+                    continue
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                key.data.extend(chunk)
+                if key.data is err and len(err) > 2 * err_cap:
+                    del err[:-err_cap]
+                if key.data is out and len(out) > out_cap:
+                    why = "size"
+                    break
+            if why:
+                break
+    finally:
+        selector.close()
+        if why:
+            _kill_group(process)
+        try:
+            process.wait(timeout=max(1.0, deadline - time.monotonic()) if not why else 30)
+        except subprocess.TimeoutExpired:
+            why = why or "time"
+            _kill_group(process)
+            process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream and not stream.closed:
+                stream.close()
+    return process.returncode, bytes(out), bytes(err[-err_cap:]), why
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _why(code: int | None, log: str, limits: Limits) -> str:
+    if code in (-9, 137) or "MemoryError" in log:
         return f"the notebook's runner was killed (memory above {limits.memory / GiB:g} GiB, or CPU time)"
-    return f"the sandbox failed (exit status {done.returncode})"
+    return f"the sandbox failed (exit status {code})"
 
 
 def _plain_env(scratch: str) -> dict:

@@ -77,8 +77,8 @@ def cost_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
     ZL = np.asarray(ZL, dtype=float)
     if ZL.ndim != 2:
         raise ValueError(
-            f"ZL must be a 2-D array of output pre-activations of shape (1, m); "
-            f"got shape {ZL.shape}"
+            "ZL must be a 2-D array of output pre-activations of shape "
+            f"(1, m); got shape {ZL.shape}"
         )
     if ZL.shape[1] == 0:  # the mean over no examples is 0 / 0
         raise ValueError(
@@ -89,8 +89,8 @@ def cost_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
     bad = ~np.isfinite(ZL)
     if np.any(bad):
         raise ValueError(
-            "ZL must hold finite pre-activations (the output layer's Z = W A + b); "
-            f"found {ZL[bad][:3].tolist()}"
+            "ZL must hold finite pre-activations (the output layer's "
+            f"Z = W A + b); found {ZL[bad][:3].tolist()}"
         )
     m = Y.shape[1]
     # For y = 0 or 1, max(z, 0) - y z is exact (0, z or -z) and log1p(...)

@@ -146,10 +146,27 @@ def test_hidden_tests_give_a_point_per_passing_case(capsys):
     assert capsys.readouterr().out.count("passed") == 2
 
 
-def test_hidden_tests_give_partial_credit_and_say_why(capsys):
-    # The naive sigmoid overflows at -1000: one case of two.
+def test_hidden_tests_grade_values_not_warnings(capsys):
+    # The textbook's 1 / (1 + e^-Z) overflows at -1000 to the right answer, 0: full marks, and
+    # no warning escapes to stderr.
     def naive(Z):
         return 1 / (1 + np.exp(-Z)), Z
+    tests = course.HiddenTests("sigmoid", naive)
+    tests.case("moderate Z", 1, np.linspace(-3, 3, 7).reshape(1, -1))
+    tests.case("edge values", 2, np.array([[-1000.0, 0.0, 1000.0]]))
+    course.EDITION = "student"
+    try:
+        assert tests.score() == 3
+    finally:
+        course.EDITION = "book"
+    captured = capsys.readouterr()
+    assert captured.out.count("passed") == 2 and captured.err == ""
+
+
+def test_hidden_tests_give_partial_credit_and_say_why(capsys):
+    # e^Z / (1 + e^Z) gives inf / inf = NaN at 1000: one case of two.
+    def naive(Z):
+        return np.exp(Z) / (1 + np.exp(Z)), Z
     tests = course.HiddenTests("sigmoid", naive)
     tests.case("moderate Z", 1, np.linspace(-3, 3, 7).reshape(1, -1))
     tests.case("edge values", 2, np.array([[-1000.0, 0.0, 1000.0]]))
@@ -159,7 +176,8 @@ def test_hidden_tests_give_partial_credit_and_say_why(capsys):
     finally:
         course.EDITION = "book"
     printed = capsys.readouterr().out
-    assert "FAILED (0/2) on edge values: my_sigmoid raised FloatingPointError: overflow" in printed
+    assert ("FAILED (0/2) on edge values: my_sigmoid is not right: value 0 of the tuple: "
+            "the result contains NaN") in printed
 
 
 def test_hidden_tests_keep_their_cases_for_the_grader():

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 import nnlib
+from nnlib.exercises import backprop_with_a_bug
 from nnlib.check._ch03_sigmoid import call_quietly
 from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
 
@@ -508,44 +509,6 @@ def _backprop_linear_all_the_way(AL, Y, caches):
 
 
 # --- the planted bug (exercise 6.3)
-
-
-def backprop_with_a_bug(AL, Y, caches) -> dict:
-    """A backward sweep like ``nnlib.backprop``, with one planted bug, for exercise 6.3.
-
-    One of the gradients it returns is wrong, the others are right: find which
-    by comparing each with a central difference of the cost, not by reading
-    this code.
-
-    Parameters
-    ----------
-    AL : ndarray of shape (1, m)
-        The predictions from ``forward_prop``.
-    Y : ndarray of shape (1, m)
-        True labels, 0 or 1.
-    caches : list
-        The caches from ``forward_prop``.
-
-    Returns
-    -------
-    grads : dict
-        ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``, one wrong.
-    """
-    # Written out in numpy alone, so that it runs where a workbook's own
-    # one_layer_backward stands in for nnlib's.
-    L = len(caches)
-    grads = {}
-    dZ = AL - Y
-    for l in reversed(range(1, L + 1)):
-        (A_prev, W, _), _ = caches[l - 1]
-        m = A_prev.shape[1]
-        grads[f"dW{l}"] = dZ @ A_prev.T if l == L else dZ @ A_prev.T / m  # the bug: no 1/m at L
-        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
-        if l > 1:  # through the sigmoid of layer l - 1, in chapter 3's stable form
-            E = np.exp(-np.abs(caches[l - 2][1]))
-            A = np.where(caches[l - 2][1] >= 0, 1, E) / (1 + E)
-            dZ = (W.T @ dZ) * A * (1 - A)
-    return grads
 
 
 def buggy_gradient(answer) -> None:

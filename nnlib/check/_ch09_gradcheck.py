@@ -4,33 +4,12 @@ import numpy as np
 
 from nnlib.check._core import call, check_number, CheckFailed, compare, Mistake, passed
 from nnlib.backward import backprop
+from nnlib.exercises import suspect_backprop
 from nnlib.forward import forward_prop
 from nnlib.gradient_checking import gradcheck
 from nnlib.params import init_params
 
 __all__ = ["suspect_backprop", "fixed_backprop", "missing_mean_error", "error_at_smaller_step"]
-
-
-def suspect_backprop(AL, Y, caches):
-    """A backward pass with backprop's signature and one planted bug, for Exercise 9.1.
-
-    It is the sweep of the chapter on backpropagation, written out as the
-    chapter on gradient checking writes ``backprop_with_slip``; one line is
-    wrong. Every array it returns has the right shape whenever the hidden
-    layers are square with as many units as examples, as in that chapter's
-    test network: find the bug with ``gradcheck(..., backprop_fn=suspect_backprop)``.
-    """
-    L, m = len(caches), Y.shape[1]
-    grads, dA = {}, None
-    dZ = AL - Y  # the output layer
-    for l in range(L, 0, -1):
-        (A_prev, W, b), Z = caches[l - 1]
-        if l < L:  # a hidden layer: through the sigmoid
-            dZ = dA * A_prev * (1 - A_prev)
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA = W.T @ dZ  # handed down to layer l - 1
-    return grads
 
 
 def fixed_backprop(my_fixed_backprop) -> None:

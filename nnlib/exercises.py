@@ -1,0 +1,71 @@
+"""Functions with a planted bug, which exercises hand to the learner to find.
+
+``nnlib.check`` re-exports them beside the checkers (``check.backprop_with_a_bug``,
+``check.suspect_backprop``). They live here, outside the checkers, because the
+learner's own code calls them: the grading edition of nnlib, which withholds
+the checkers, keeps these.
+"""
+
+import numpy as np
+
+__all__ = ["backprop_with_a_bug", "suspect_backprop"]
+
+
+def backprop_with_a_bug(AL, Y, caches) -> dict:
+    """A backward sweep like ``nnlib.backprop``, with one planted bug, for exercise 6.3.
+
+    One of the gradients it returns is wrong, the others are right: find which
+    by comparing each with a central difference of the cost, not by reading
+    this code.
+
+    Parameters
+    ----------
+    AL : ndarray of shape (1, m)
+        The predictions from ``forward_prop``.
+    Y : ndarray of shape (1, m)
+        True labels, 0 or 1.
+    caches : list
+        The caches from ``forward_prop``.
+
+    Returns
+    -------
+    grads : dict
+        ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``, one wrong.
+    """
+    # Written out in numpy alone, so that it runs where a workbook's own
+    # one_layer_backward stands in for nnlib's.
+    L = len(caches)
+    grads = {}
+    dZ = AL - Y
+    for l in reversed(range(1, L + 1)):
+        (A_prev, W, _), _ = caches[l - 1]
+        m = A_prev.shape[1]
+        grads[f"dW{l}"] = dZ @ A_prev.T if l == L else dZ @ A_prev.T / m  # the bug: no 1/m at L
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        if l > 1:  # through the sigmoid of layer l - 1, in chapter 3's stable form
+            E = np.exp(-np.abs(caches[l - 2][1]))
+            A = np.where(caches[l - 2][1] >= 0, 1, E) / (1 + E)
+            dZ = (W.T @ dZ) * A * (1 - A)
+    return grads
+
+
+def suspect_backprop(AL, Y, caches):
+    """A backward pass with backprop's signature and one planted bug, for Exercise 9.1.
+
+    It is the sweep of the chapter on backpropagation, written out as the
+    chapter on gradient checking writes ``backprop_with_slip``; one line is
+    wrong. Every array it returns has the right shape whenever the hidden
+    layers are square with as many units as examples, as in that chapter's
+    test network: find the bug with ``gradcheck(..., backprop_fn=suspect_backprop)``.
+    """
+    L, m = len(caches), Y.shape[1]
+    grads, dA = {}, None
+    dZ = AL - Y  # the output layer
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        if l < L:  # a hidden layer: through the sigmoid
+            dZ = dA * A_prev * (1 - A_prev)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ  # handed down to layer l - 1
+    return grads

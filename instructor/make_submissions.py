@@ -236,10 +236,10 @@ def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop",
 # ---------------------------------------------------------------- threats to the grader
 
 def value_off_by_ten_percent(source: str) -> str:
-    """A predicted-number answer, 10 percent off."""
+    """A predicted-number answer, 10 percent off; a named answer (such as a gradient's key), misspelt."""
     names = [t.id for n in ast.parse(source).body if isinstance(n, ast.Assign) for t in n.targets
              if isinstance(t, ast.Name) and t.id.startswith("my_")]
-    return source + "".join(f"\n{n} = {n} * 1.1  # 10 percent off" for n in names)
+    return source + "".join(f"\n{n} = {n} + '?' if isinstance({n}, str) else {n} * 1.1  # off" for n in names)
 
 
 # Each calls a slip builder of the checkers (nnlib/check), which names a mistake by

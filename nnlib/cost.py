@@ -96,5 +96,6 @@ def cost_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
     # For y = 0 or 1, max(z, 0) - y z is exact (0, z or -z) and log1p(...)
     # is small and positive: each example's cost is a sum of two
     # non-negative terms, accurate to a few units in the last place.
-    per_example = (np.maximum(ZL, 0) - Y * ZL) + np.log1p(np.exp(-np.abs(ZL)))
+    exact = np.maximum(ZL, 0) - Y * ZL  # 0, z or -z
+    per_example = exact + np.log1p(np.exp(-np.abs(ZL)))
     return float(np.sum(per_example) / m)

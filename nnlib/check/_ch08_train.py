@@ -58,7 +58,8 @@ def recall_threshold(value) -> None:
             f"fall from {false_alarms(0.5)} to {false_alarms(best)}."
         )
         return
-    if 1 < got <= 100 and floor < got / 100 <= best:
+    # (100 t) / 100 may round a unit in the last place above t: allow for it.
+    if 1 < got <= 100 and floor < got / 100 <= best * (1 + 4 * np.finfo(float).eps):
         raise CheckFailed(
             f"{what} is not right: it looks like a percentage. A threshold is a "
             f"probability; give {got / 100:.4f}, not {got}."

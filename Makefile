@@ -204,7 +204,7 @@ workbook: $(STAMP)
 	@test -n "$(CHAPTER)" || { echo "usage: make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]"; exit 2; }
 	$(BIN)/python tools/workbooks.py $(if $(RESET),reset,create) $(CHAPTER) $(if $(and $(RESET),$(YES)),--yes)
 
-# Coursework (book/14_instructors.md): nbgrader's course folder is _build/course.
+# Coursework (book/a5_instructors.md): nbgrader's course folder is _build/course.
 CHAPTER ?=
 SUBMISSIONS ?=
 TIMEOUT ?=

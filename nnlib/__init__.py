@@ -15,7 +15,10 @@ book's appendix "How fast is from scratch?" builds it step by step.
 is validated at the entry points (``_validate``); the exercises' checkers
 are ``nnlib.check``. Beyond the tutorial's network: ``rectifier`` (relu,
 relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
-softmax_cost) for many classes, with ``load_digits`` to learn them on.
+softmax_cost) for many classes, with ``load_digits`` to learn them on;
+``deep`` (model_forward, model_backward, logit_cost, logit_gradient,
+train_model), a network of either hidden activation read from its logits,
+with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam).
 
 Shapes: one example per column, everywhere.
 

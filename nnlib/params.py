@@ -8,7 +8,7 @@ import numpy as np
 
 from nnlib._validate import validate_layer_dims, validate_positive
 
-SCHEMES = ("tutorial", "zeros", "xavier", "normal")
+SCHEMES = ("tutorial", "zeros", "xavier", "he", "normal")
 
 
 def init_params(
@@ -27,7 +27,7 @@ def init_params(
     seed : int or None, default 3
         Seed of the random generator, so the same call gives the same
         weights. ``None`` draws fresh ones.
-    scheme : {"tutorial", "zeros", "xavier", "normal"}, default "tutorial"
+    scheme : {"tutorial", "zeros", "xavier", "he", "normal"}, default "tutorial"
         How to draw each W[l], of shape (n_l, n_{l-1}):
 
         - ``"tutorial"``: standard normal numbers times 0.01, as in the
@@ -39,6 +39,11 @@ def init_params(
           difficulty of training deep feedforward neural networks*,
           AISTATS, who draw uniformly on +-sqrt(6 / (n_{l-1} + n_l)). It
           keeps the variance of Z[l] roughly the same from layer to layer.
+        - ``"he"``: normal with standard deviation sqrt(2 / n_{l-1}), the
+          variance of He, Zhang, Ren and Sun (2015), *Delving deep into
+          rectifiers*, ICCV, for layers of rectifiers: a rectifier passes
+          on half of its input's second moment, and the factor 2 puts it
+          back.
         - ``"normal"``: standard normal numbers times ``scale``.
     scale : float, optional
         Standard deviation of the weights for ``scheme="normal"`` (1.0 when
@@ -79,6 +84,8 @@ def init_params(
             W = rng.standard_normal(shape) * np.sqrt(
                 2.0 / (dims[l - 1] + dims[l])
             )
+        elif scheme == "he":
+            W = rng.standard_normal(shape) * np.sqrt(2.0 / dims[l - 1])
         else:
             W = rng.standard_normal(shape) * scale
         params[f"W{l}"] = W

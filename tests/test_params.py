@@ -104,6 +104,18 @@ def test_xavier_std_follows_fan_in_and_fan_out():
     assert params["W2"].std() > 1.05 * params["W1"].std()
 
 
+def test_he_std_follows_fan_in_only():
+    # He et al. (2015): std sqrt(2 / n_{l-1}), the fan-out plays no part.
+    dims = [400, 600, 200]
+    params = init_params(dims, seed=1, scheme="he")
+    for l in (1, 2):
+        s = np.sqrt(2 / dims[l - 1])
+        assert within_five_standard_errors(params[f"W{l}"], s)
+        np.testing.assert_array_equal(params[f"b{l}"], 0)
+    # sqrt(2/400) against sqrt(2/600): the first layer's weights are wider, beyond noise
+    assert params["W1"].std() > 1.15 * params["W2"].std()
+
+
 @pytest.mark.parametrize("scale", [0.5, 1.0, 4.0])
 def test_normal_scheme_std_is_scale(scale):
     params = init_params([400, 600, 1], seed=2, scheme="normal", scale=scale)
@@ -120,9 +132,9 @@ def test_normal_scheme_defaults_to_scale_one_and_same_draw_as_tutorial():
         np.testing.assert_allclose(a[f"W{l}"], 100 * b[f"W{l}"], rtol=1e-12)
 
 
-@pytest.mark.parametrize("scheme", ["he", "Xavier", "", None, 0.5, 4])
+@pytest.mark.parametrize("scheme", ["He", "Xavier", "", None, 0.5, 4])
 def test_bad_scheme_names_the_allowed_ones(scheme):
-    with pytest.raises(ValueError, match="scheme must be one of 'tutorial', 'zeros', 'xavier', 'normal'"):
+    with pytest.raises(ValueError, match="scheme must be one of 'tutorial', 'zeros', 'xavier', 'he', 'normal'"):
         init_params([3, 2, 1], scheme=scheme)
 
 

@@ -62,8 +62,8 @@ import coursework  # noqa: E402  (the student edition: its nbgrader configuratio
 
 
 def chapters() -> list[str]:
-    """Every numbered notebook of the book, in order (names without .ipynb)."""
-    return [p.stem for p in sorted(BOOK.glob("[0-9]*.ipynb"))]
+    """Every notebook of the book: the chapters in order, then the appendices (names without .ipynb)."""
+    return [p.stem for p in sorted(BOOK.glob("[0-9a]*.ipynb"))]
 
 
 def exercise_name(grade_id: str) -> str:

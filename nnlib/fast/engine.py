@@ -29,6 +29,15 @@ step by step and measures each one:
 5. Checks once. The data are checked before the first epoch, not in every
    step.
 
+Part three's networks train here too: ``hidden="relu"`` puts rectifiers in
+the hidden layers (applied in place, and their slope, 1 where A > 0, read
+from A as the sigmoid's is), ``output="softmax"`` reads K classes from the
+last layer's logits with the cost and gradient of ``softmax_cost``, and
+``scheme`` chooses the start as ``init_params`` does ("he" for rectifiers).
+The step is plain gradient descent: part three's optimisers (momentum, Adam)
+and regularisers (L2, dropout) change what a step does with the gradient,
+not where the time goes, and they stay with ``nnlib.deep.train_model``.
+
 The sigmoid of a negative number rounds differently from the textbook's
 (each within a few units in the last place), and in several threads the sums
 over examples are taken in another order; apart from that every entry goes
@@ -48,7 +57,13 @@ from nnlib.fast.threads import blas_on_one_core, threads_for
 from nnlib.cost import cost_function
 from nnlib.params import init_params
 
-__all__ = ["train", "cost_and_grads", "train_with_options", "Step", "Slice", "sigmoid_in_place", "times_sigmoid_slope"]
+HIDDEN = ("sigmoid", "relu")
+OUTPUTS = ("sigmoid", "softmax")
+
+__all__ = [
+    "train", "cost_and_grads", "train_with_options", "Step", "Slice", "sigmoid_in_place", "times_sigmoid_slope",
+    "softmax_cost_and_slope", "times_relu_slope",
+]
 
 
 def train(
@@ -60,19 +75,31 @@ def train(
     seed: int | None = 3,
     batch_size: int | None = None,
     dtype=np.float64,
+    *,
+    hidden: str = "sigmoid",
+    output: str = "sigmoid",
+    scheme: str = "tutorial",
 ) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Fit a sigmoid network by gradient descent, as ``nnlib.train`` does, but faster.
+    """Fit a network by gradient descent, as ``nnlib.train`` does, but faster.
 
     Parameters and returns are those of ``nnlib.train``: X of shape
     (n_x, m), Y of shape (n_L, m), and back the trained ``W1, b1, ..., WL,
-    bL`` with one cost per epoch.
+    bL`` with one cost per epoch. The defaults are ``train``'s sigmoid
+    network. ``hidden="relu"`` makes the hidden layers rectifiers;
+    ``output="softmax"`` makes the last layer's n_L units the logits of a
+    softmax over n_L classes (Y one-hot, as ``one_hot`` makes it; the cost is
+    ``softmax_cost``); ``scheme`` is ``init_params``'s.
     """
-    return train_with_options(X, Y, layer_dims, epochs, lr, seed, batch_size, dtype)
+    return train_with_options(
+        X, Y, layer_dims, epochs, lr, seed, batch_size, dtype,
+        hidden=hidden, output=output, scheme=scheme,
+    )
 
 
 def train_with_options(
     X, Y, layer_dims, epochs, lr, seed=3, batch_size=None, dtype=np.float64,
     *, buffers_once: bool = True, blocks: bool = True, threads: int | None = None,
+    hidden: str = "sigmoid", output: str = "sigmoid", scheme: str = "tutorial",
 ):
     """``train``, with the engine's steps switched on or off (for the speed appendix).
 
@@ -83,8 +110,10 @@ def train_with_options(
     dims, X, Y, epochs, lr, batch_size, dtype = validate_training(
         X, Y, layer_dims, epochs, lr, batch_size, dtype
     )
+    _validate_network(hidden, output, Y)
     m = X.shape[1]
-    params = {name: p.astype(dtype) for name, p in init_params(dims, seed).items()}
+    start = init_params(dims, seed, scheme=scheme)
+    params = {name: p.astype(dtype) for name, p in start.items()}
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)
     if threads is None:
@@ -102,14 +131,15 @@ def train_with_options(
             for batch in batches:
                 size = m if batch is None else len(batch)
                 if size not in steps or not buffers_once:
-                    steps[size] = Step(dims, size, dtype, threads, elementwise)
+                    steps[size] = Step(dims, size, dtype, threads, elementwise, hidden, output)
                 costs.append(steps[size].run(X, Y, batch, params, lr, pool))
             cost_history.append(sum(costs) / n_batches)
     return params, cost_history
 
 
 def cost_and_grads(
-    X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], threads: int = 1
+    X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], threads: int = 1,
+    *, hidden: str = "sigmoid", output: str = "sigmoid",
 ) -> tuple[float, dict[str, np.ndarray]]:
     """The cost and the gradients of one full-batch step, as ``train`` computes them.
 
@@ -128,7 +158,8 @@ def cost_and_grads(
     dtype = params["W1"].dtype
     X = validate_X(X, dims[0]).astype(dtype, copy=False)
     Y = validate_Y(Y, (dims[-1], X.shape[1])).astype(dtype, copy=False)
-    step = Step(dims, X.shape[1], dtype, threads)
+    _validate_network(hidden, output, Y)
+    step = Step(dims, X.shape[1], dtype, threads, blockwise, hidden, output)
     W = [None] + [params[f"W{l}"] for l in range(1, L + 1)]
     b = [None] + [params[f"b{l}"] for l in range(1, L + 1)]
     with _pool(threads) as pool:
@@ -137,6 +168,19 @@ def cost_and_grads(
     for l in range(1, L + 1):
         grads[f"dW{l}"], grads[f"db{l}"] = step.dW[l].copy(), step.db[l].copy()
     return cost, grads
+
+
+def _validate_network(hidden, output, Y) -> None:
+    if not isinstance(hidden, str) or hidden not in HIDDEN:
+        raise ValueError(f"hidden must be one of {', '.join(map(repr, HIDDEN))}; got {hidden!r}")
+    if not isinstance(output, str) or output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}")
+    if output == "softmax" and (Y.shape[0] < 2 or not np.all(Y.sum(axis=0) == 1)):
+        raise ValueError(
+            f"output='softmax' needs one-hot labels, each column a single 1 among K >= 2 rows "
+            f"(use one_hot(labels, K)); got Y of shape {Y.shape}"
+            + ("" if Y.shape[0] < 2 else " with columns that are not one-hot")
+        )
 
 
 def _whole(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -153,12 +197,12 @@ def _pool(threads: int):
 class Step:
     """One gradient-descent step on batches of one size, with its buffers made once."""
 
-    def __init__(self, dims, size, dtype, threads, elementwise=blockwise):
+    def __init__(self, dims, size, dtype, threads, elementwise=blockwise, hidden="sigmoid", output="sigmoid"):
         self.L = len(dims) - 1
         self.m = size
         ends = [size * i // threads for i in range(threads + 1)]
         self.slices = [
-            Slice(dims, start, end, dtype, elementwise)
+            Slice(dims, start, end, dtype, elementwise, hidden, output)
             for start, end in zip(ends, ends[1:])
             if end > start
         ]
@@ -211,10 +255,11 @@ def _sum_into(out: np.ndarray, parts: list[np.ndarray]) -> None:
 class Slice:
     """Examples start:end of a batch: forward and backward, in buffers of its own."""
 
-    def __init__(self, dims, start, end, dtype, elementwise=blockwise):
+    def __init__(self, dims, start, end, dtype, elementwise=blockwise, hidden="sigmoid", output="sigmoid"):
         """Allocate the slice's A, dA and dZ once, for every step it will take."""
         self.start, self.end, self.size = start, end, end - start
         self.elementwise = elementwise  # blockwise, or _whole for whole arrays
+        self.hidden, self.output = hidden, output
         self.L = len(dims) - 1
         ms = self.size
         self.dims, self.dtype = dims, dtype
@@ -258,17 +303,26 @@ class Slice:
         for l in range(1, self.L + 1):
             np.matmul(W[l], A_prev, out=A[l])
             A[l] += b[l]
-            self.elementwise(sigmoid_in_place, A[l], out=A[l])
+            if l < self.L and self.hidden == "relu":
+                np.maximum(A[l], 0, out=A[l])
+            elif l < self.L or self.output == "sigmoid":
+                self.elementwise(sigmoid_in_place, A[l], out=A[l])
             A_prev = A[l]
-        cost = cost_function(A[self.L], Y_s)
-        dZ = np.subtract(A[self.L], Y_s, out=self.dZL)  # dZ[L] = AL - Y
+        if self.output == "sigmoid":
+            cost = cost_function(A[self.L], Y_s)
+            dZ = np.subtract(A[self.L], Y_s, out=self.dZL)  # dZ[L] = AL - Y
+        else:  # A[L] holds the logits
+            cost, dZ = softmax_cost_and_slope(A[self.L], Y_s, out=self.dZL)
         for l in range(self.L, 0, -1):
             A_prev = X_s if l == 1 else A[l - 1]
             np.matmul(dZ, A_prev.T, out=self.dW[l])
             np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
             if l > 1:
                 dA = np.matmul(W[l].T, dZ, out=self.dA[l - 1])
-                dZ = self.elementwise(times_sigmoid_slope, dA, A_prev, out=dA)
+                if self.hidden == "relu":
+                    dZ = times_relu_slope(dA, A_prev, out=dA)
+                else:
+                    dZ = self.elementwise(times_sigmoid_slope, dA, A_prev, out=dA)
         return cost
 
 
@@ -283,6 +337,30 @@ def sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
         np.exp(A, out=A)
     A += 1
     np.reciprocal(A, out=A)
+
+
+def softmax_cost_and_slope(ZL: np.ndarray, Y: np.ndarray, out: np.ndarray) -> tuple[float, np.ndarray]:
+    """The softmax cross-entropy of logits ZL (K, m) and its slope softmax(ZL) - Y, written into out.
+
+    The steps of ``log_softmax`` and ``softmax_cost``: the column's largest
+    logit subtracted, the log of the sum of exponentials taken once, and the
+    probabilities as exp(log p) from the same numbers.
+    """
+    np.subtract(ZL, ZL.max(axis=0, keepdims=True), out=out)
+    out -= np.log(np.sum(np.exp(out), axis=0, keepdims=True))  # log p
+    cost = float(-np.sum(Y * out) / ZL.shape[1])
+    np.exp(out, out=out)
+    out -= Y
+    return cost, out
+
+
+def times_relu_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Write dZ = dA where A > 0, else 0, into out (out may be dA), with A = max(Z, 0).
+
+    A > 0 exactly where Z > 0, so the rectifier's slope is read from A, as
+    the sigmoid's is, and Z need not be kept.
+    """
+    return np.multiply(dA, A > 0, out=out)
 
 
 def times_sigmoid_slope(dA: np.ndarray, A: np.ndarray, out: np.ndarray) -> None:

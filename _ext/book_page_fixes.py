@@ -22,9 +22,16 @@
    the page beyond a 390 px screen (tests/site measures 390, 768 and 1280 px).
 6. One search box. pydata-sphinx-theme 0.17's header, shown on wide screens
    with nothing in it but a second search field, is hidden (both in the CSS).
+7. Solutions without nbgrader's markers. The lines `### BEGIN SOLUTION` and
+   `### END SOLUTION` in a solution cell tell nbgrader what the student
+   edition leaves out; in the book, the web pages and the PDF they are
+   machinery, so a code cell's source is shown without them (the notebook
+   keeps them).
 """
 
 from pathlib import Path
+
+from docutils import nodes
 
 HERE = Path(__file__).resolve().parent
 TOGGLE = '<summary aria-label="Toggle hidden content">'
@@ -47,6 +54,23 @@ def _fix_page(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace(TOGGLE, "<summary>")
 
 
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def _drop_solution_markers(app, doctree):
+    """Take nbgrader's marker lines out of every code cell's shown source."""
+    for block in list(doctree.findall(nodes.literal_block)):
+        parent = block.parent
+        if not (isinstance(parent, nodes.container) and "cell_input" in parent.get("classes", [])):
+            continue
+        text = block.astext()
+        if not any(marker in text for marker in SOLUTION_MARKERS):
+            continue
+        kept = "\n".join(line for line in text.split("\n") if line.strip() not in SOLUTION_MARKERS)
+        block.children = [nodes.Text(kept)]
+        block.rawsource = kept
+
+
 def _our_templates_and_css_first(app, config):
     # Ahead of the theme's own components, which the themes append to this list.
     config.templates_path.insert(0, str(HERE / "templates"))
@@ -56,5 +80,6 @@ def _our_templates_and_css_first(app, config):
 def setup(app):
     app.connect("config-inited", _our_templates_and_css_first)
     app.connect("html-page-context", _fix_page, priority=999)
+    app.connect("doctree-read", _drop_solution_markers)
     app.add_css_file("book_page_fixes.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -145,3 +145,12 @@ def test_every_figure_of_the_html_book(site, pdf):
     printed = sum(len(page.images) for page in pdf.pages)
     assert figures > 0
     assert printed == figures, f"{printed} images in the PDF, {figures} figures in the HTML book"
+
+
+def test_no_solution_markers_in_the_printed_code(texts):
+    # nbgrader's "### BEGIN SOLUTION" lines are machinery (_ext/book_page_fixes.py, 7): the
+    # printed solutions go without them. The instructor guide names them in its prose, in
+    # backticks, which print in the code font too, so a marker is found only at a line's start.
+    found = [number + 1 for number, text in enumerate(texts)
+             if any(line.strip() in ("### BEGIN SOLUTION", "### END SOLUTION") for line in text.splitlines())]
+    assert not found, f"solution markers printed on PDF pages {found[:10]}"

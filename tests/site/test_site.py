@@ -310,6 +310,12 @@ def test_page_as_a_reader_sees_it(page, site, server, light, dark, outside_reque
             problems.append(f"broken in-book link {link['href']!r} ({link['text']!r}): {why}")
     hrefs = [l["url"] for l in links]
 
+    # nbgrader's solution markers are machinery: no code cell shows them (_ext/book_page_fixes.py, 7).
+    markers = tab.evaluate("""() => [...document.querySelectorAll('.cell_input pre')]
+        .filter(p => /### (BEGIN|END) SOLUTION/.test(p.innerText)).length""")
+    if markers:
+        problems.append(f"{markers} code cell(s) show nbgrader's solution markers")
+
     # Previous/next footer, in reading order.
     footer = tab.evaluate("""() => ({
         prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href'),

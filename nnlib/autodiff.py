@@ -63,11 +63,7 @@ class Tensor:
     def __matmul__(self, other):
         """Multiply matrices, Z = W A: dW = G A^T and dA = W^T G for Z's gradient G."""
         other = _tensor(other)
-        if self.value.ndim != 2 or other.value.ndim != 2 or self.value.shape[1] != other.value.shape[0]:
-            raise ValueError(
-                f"cannot multiply shapes {self.value.shape} @ {other.value.shape}: "
-                "the left needs as many columns as the right has rows"
-            )
+        _check_matmul(self.value.shape, other.value.shape)
         out = Tensor(self.value @ other.value, (self, other), "@")
 
         def backward_fn():
@@ -154,8 +150,7 @@ class Tensor:
 
     def log(self):
         """Take the natural log, L = log(A), of positive entries: dA = G / A."""
-        if np.any(self.value <= 0):
-            raise ValueError("log needs positive entries; found 0 or less (take a loss from the logits instead)")
+        _check_positive(self.value)
         out = Tensor(np.log(self.value), (self,), "log")
 
         def backward_fn():
@@ -180,13 +175,12 @@ class Tensor:
 
     def log_softmax(self):
         """Take each column's log-softmax (``log_softmax``): dZ = G - softmax(Z) * (column sums of G)."""
-        if self.value.ndim != 2:
-            raise ValueError(f"log_softmax needs logits of shape (K, m); got shape {self.value.shape}")
         out = Tensor(log_softmax(self.value), (self,), "log_softmax")
 
         def backward_fn():
             G = out.grad
-            self.grad += G - softmax(self.value) * G.sum(axis=0, keepdims=True)
+            P = softmax(self.value)
+            self.grad += G - P * G.sum(axis=0, keepdims=True)
 
         out.backward_fn = backward_fn
         return out
@@ -224,10 +218,7 @@ class Tensor:
         every node that uses it has added its share. Every ``grad`` starts
         from 0 on each call, so calling it twice gives the same gradients.
         """
-        if self.value.size != 1:
-            raise ValueError(
-                f"backward starts from a single number, such as the cost; this tensor has shape {self.value.shape}"
-            )
+        _check_scalar(self.value.shape)
         order = topological_order(self)
         for node in order:
             node.grad = np.zeros_like(node.value)
@@ -283,6 +274,34 @@ def sum_to_shape(G: np.ndarray, shape: tuple) -> np.ndarray:
     return G
 
 
+def _check_matmul(left: tuple, right: tuple) -> None:
+    if len(left) != 2 or len(right) != 2 or left[1] != right[0]:
+        raise ValueError(f"cannot multiply shapes {left} @ {right}: the left needs as many columns "
+                         "as the right has rows")
+
+
+def _check_positive(A: np.ndarray) -> None:
+    if np.any(A <= 0):
+        raise ValueError("log needs positive entries; found 0 or less (take a loss from the logits instead)")
+
+
+def _check_scalar(shape: tuple) -> None:
+    if int(np.prod(shape)) != 1:
+        raise ValueError(f"backward starts from a single number, such as the cost; this tensor has shape {shape}")
+
+
+def _check_network(params, X, Y, hidden) -> tuple[np.ndarray, np.ndarray]:
+    """X and Y as float arrays that fit the network, or a ValueError naming the shapes."""
+    if hidden not in ("sigmoid", "relu"):
+        raise ValueError(f"hidden must be 'sigmoid' or 'relu'; got {hidden!r}")
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    n_L = params[f"W{len(params) // 2}"].shape[0]
+    if X.ndim != 2 or Y.shape != (n_L, X.shape[1]):
+        raise ValueError(f"X must have shape (n_x, m) and Y ({n_L}, m), one column per example; "
+                         f"got {X.shape} and {Y.shape}")
+    return X, Y
+
+
 def _tensor(x) -> Tensor:
     """x as a Tensor: tensors pass through; arrays and numbers become inputs (constants)."""
     return x if isinstance(x, Tensor) else Tensor(x)
@@ -331,24 +350,20 @@ def network_cost(
     leaves : dict of str to Tensor
         The parameters as graph inputs, ``leaves["W1"].grad`` = dJ/dW1.
     """
-    if hidden not in ("sigmoid", "relu"):
-        raise ValueError(f"hidden must be 'sigmoid' or 'relu'; got {hidden!r}")
+    X, Y = _check_network(params, X, Y, hidden)
     L = len(params) // 2
-    leaves = {name: Tensor(value, name=name) for name, value in params.items()}
-    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
-    W_last = leaves[f"W{L}"].value
-    if X.ndim != 2 or Y.shape != (W_last.shape[0], X.shape[1]):
-        raise ValueError(f"X must have shape (n_x, m) and Y ({W_last.shape[0]}, m); got {X.shape} and {Y.shape}")
+    leaves = {name: Tensor(p, name=name) for name, p in params.items()}
     A = Tensor(X, name="X")
     for l in range(1, L + 1):
         Z = leaves[f"W{l}"] @ A + leaves[f"b{l}"]
         if l < L:
             A = Z.sigmoid() if hidden == "sigmoid" else Z.relu()
     m = X.shape[1]
-    if Y.shape[0] == 1:
-        J = (Z.softplus() - Tensor(Y, name="Y") * Z).mean()
-    else:
-        J = -(Tensor(Y, name="Y") * Z.log_softmax()).sum() * (1.0 / m)
+    Y = Tensor(Y, name="Y")
+    if Y.value.shape[0] == 1:  # one output: mean(softplus(Z) - Y Z)
+        J = (Z.softplus() - Y * Z).mean()
+    else:  # K classes: -sum(Y log_softmax(Z)) / m
+        J = -(Y * Z.log_softmax()).sum() * (1.0 / m)
     return J, leaves
 
 
@@ -412,7 +427,8 @@ def agreement_bound(
     X: np.ndarray,
     Y: np.ndarray,
     hidden: str = "sigmoid",
-) -> dict[str, np.ndarray]:
+    sizes: bool = False,
+) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Bound, entry by entry, how far two correct computations of the gradients can differ by rounding.
 
     ``backprop`` (or ``model_backward``) and ``autodiff_grads`` compute the
@@ -437,11 +453,24 @@ def agreement_bound(
     - dW = dZ A^T / m and db = sum(dZ) / m add gamma_m of the sums of sizes,
       the terms' own errors, and 2 roundings for the 1/m.
 
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_L, m)
+    hidden : {"sigmoid", "relu"}, default "sigmoid"
+    sizes : bool, default False
+        Also return each entry's sum of the sizes of its terms, the scale
+        that rounding is measured against: |dZ| |A_prev|^T / m for dW and
+        sum(|dZ|) / m for db.
+
     Returns
     -------
     bounds : dict of str to ndarray
         For ``dW1, db1, ...``, arrays shaped like the gradients: no entry of
         the two computations can differ by more.
+    term_sizes : dict of str to ndarray
+        Only with ``sizes=True``, shaped like ``bounds``.
     """
     u = np.finfo(np.float64).eps / 2
     f = 2 * FUNCTION_ULPS * u
@@ -466,7 +495,8 @@ def agreement_bound(
             # Where Z might lie on the other side of 0 in the other computation, the
             # rectifier's slopes could differ (a Z of exactly 0 with E_Z = 0 is exact).
             if np.any((np.abs(Z) <= 2 * E_Z) & (E_Z > 0)):
-                return {"d" + name: np.full(p.shape, np.inf) for name, p in params.items()}
+                infinite = {"d" + name: np.full(p.shape, np.inf) for name, p in params.items()}
+                return (infinite, infinite) if sizes else infinite
             A_new, E_new = np.maximum(Z, 0), E_Z
         else:
             A_new, E_new = None, None
@@ -482,12 +512,14 @@ def agreement_bound(
         own = 2 * (u * shifted.max(axis=0) + f) + gamma(Z.shape[0]) + u
         E_dZ = 2 * P * E_Z.max(axis=0) + own * P + 4 * u * (P + np.abs(Y))
     dZ = P - Y
-    bounds = {}
+    bounds, term_sizes = {}, {}
     for l in range(L, 0, -1):
         A_prev, E_prev, _, _, _, _ = layers[l - 1]
         W = params[f"W{l}"]
         dW = dZ @ A_prev.T / m
         db = dZ.sum(axis=1, keepdims=True) / m
+        term_sizes[f"dW{l}"] = np.abs(dZ) @ np.abs(A_prev).T / m
+        term_sizes[f"db{l}"] = np.abs(dZ).sum(axis=1, keepdims=True) / m
         bounds[f"dW{l}"] = 2 * ((gamma(m) * np.abs(dZ) @ np.abs(A_prev).T + E_dZ @ np.abs(A_prev).T
                                  + np.abs(dZ) @ E_prev.T) / m + 2 * u * np.abs(dW))
         bounds[f"db{l}"] = 2 * ((gamma(m) * np.abs(dZ).sum(axis=1, keepdims=True)
@@ -503,7 +535,9 @@ def agreement_bound(
             else:
                 dZ = np.where(Z_below > 0, dA, 0)
                 E_dZ = np.where(Z_below > 0, E_dA, 0)
-    return {key: bounds[key] for key in sorted(bounds, key=lambda k: (int(k[2:]), k[1]))}
+    keys = sorted(bounds, key=lambda k: (int(k[2:]), k[1]))  # dW1, db1, dW2, ...
+    bounds = {key: bounds[key] for key in keys}
+    return (bounds, {key: term_sizes[key] for key in keys}) if sizes else bounds
 
 
 __all__ = [

@@ -209,3 +209,35 @@ def test_bad_input_names_the_shapes():
         network_cost(init_params([3, 1], seed=0), A34, np.zeros((1, 4)), hidden="tanh")
     with pytest.raises(ValueError, match=r"Y \(1, m\)"):
         network_cost(init_params([3, 1], seed=0), A34, np.zeros((4, 1)))
+
+
+def test_relu_takes_slope_zero_at_zero_as_relu_backward_does():
+    # At Z = 0 the rectifier has no slope; the graph takes 0 there, like nnlib.relu_backward.
+    from nnlib import relu_backward
+
+    Z = Tensor([[-1.0, 0.0, 2.0]])
+    Z.relu().sum().backward()
+    np.testing.assert_array_equal(Z.grad, [[0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(Z.grad, relu_backward(np.ones((1, 3)), Z.value))
+
+
+def test_draw_computation_graph_draws_every_node_and_edge():
+    # The chapter's figure: one box per node (two texts each), one arrow per input of a node.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnlib.plots import draw_computation_graph
+
+    J, _ = network_cost(init_params([2, 2, 1], seed=1, scheme="normal", scale=1.0),
+                        RNG.standard_normal((2, 3)), np.array([[0.0, 1.0, 1.0]]))
+    J.backward()
+    ax = draw_computation_graph(J)
+    order = topological_order(J)
+    arrows = [text for text in ax.texts if type(text).__name__ == "Annotation"]
+    labels = [text for text in ax.texts if type(text).__name__ != "Annotation"]
+    assert len(labels) == 2 * len(order) == 32
+    assert len(arrows) == sum(len(node.parents) for node in order) == 16
+    assert labels[-1].get_text() == "1"  # dJ/dJ
+    plt.close(ax.figure)

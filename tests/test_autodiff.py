@@ -52,16 +52,27 @@ def op_gradients(op, values, R, cls=Tensor):
     leaves = [cls(v) for v in values]
     total = (op(*leaves) * Tensor(R)).sum()
     total.backward()
-    numeric = central_differences(lambda *v: J(*v).value, values, eps=1e-5)
+    numeric = central_differences(lambda *v: J(*v).value, values, eps=STEP)
     return [leaf.grad for leaf in leaves], numeric
 
 
-# Tolerance of a central difference with step h = 1e-5 on these inputs (entries
-# within 2 of 0, weights R of size about 1): each J is a sum of at most 20
-# terms of size at most about 10, computed to within 100 u of that size, so the
-# quotient's rounding is at most 2 * 100 u * 200 / (2 h) < 3e-7; its truncation
-# is h^2 / 6 times a third derivative, at most e^2 * 200 here: below 3e-8.
+# Tolerance of a central difference with step h = 1e-4 on these inputs
+# (entries within 2 of 0 and at least 0.17 from it, so that no relu kink
+# lies within h; logs of entries of at least 0.5; weights |R| < 2.5): each J
+# sums at most 60 products (an @ of 15 entries of 4 terms), each of size at
+# most 8 |R| < 20 (exp(2) < 8), and is computed within 100 u of the sum of
+# their sizes, so the quotient's rounding is at most
+# 2 * 100 u * 1200 / (2 h) < 1.4e-7. Its truncation is h^2 / 6 times a third
+# derivative of at most 16 |R| < 40 (log's 2 / a^3 at a = 0.5; log_softmax's
+# is below 1 for each of the 3 entries of a column): below 7e-8.
+STEP = 1e-4
 CENTRAL_TOLERANCE = 4e-7
+
+
+def test_the_tolerance_premises_hold():
+    assert np.abs(A34).min() > 100 * STEP and np.abs(A34).max() <= 2
+    assert POSITIVE.min() >= 0.5
+    assert max(np.abs(R35).max(), np.abs(R34).max()) < 2.5
 
 
 @pytest.mark.parametrize("name", OPERATIONS)

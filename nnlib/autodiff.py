@@ -46,6 +46,10 @@ class Tensor:
         does nothing for an input.
     """
 
+    # An array on the left of +, - or * hands the operation to the Tensor
+    # (its __radd__, ...) instead of applying it to each entry.
+    __array_ufunc__ = None
+
     def __init__(self, value, parents=(), op="", name=""):
         self.value = np.asarray(value, dtype=np.float64)
         self.grad = np.zeros_like(self.value)
@@ -115,6 +119,7 @@ class Tensor:
     __rmul__ = __mul__
 
     def __rsub__(self, other):
+        """Subtract from a number or an array, B - A, as B + (-A)."""
         return _tensor(other) + (-self)
 
     def sigmoid(self):

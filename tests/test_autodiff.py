@@ -116,6 +116,16 @@ def test_a_value_used_twice_gets_both_shares():
     np.testing.assert_array_equal(a.grad, [[11.0, -3.0]])
 
 
+def test_arrays_and_numbers_on_the_left_make_tensors():
+    # 1 - a, 2 * a and an array + a are graph operations, not numpy's entry by entry.
+    a = Tensor(A34)
+    for out in (1.0 - a, 2.0 * a, np.ones((3, 1)) + a, np.ones((3, 4)) * a):
+        assert isinstance(out, Tensor) and out.value.shape == (3, 4)
+    J = (np.full((3, 1), 3.0) * a + (1.0 - a)).sum()
+    J.backward()
+    np.testing.assert_array_equal(a.grad, np.full((3, 4), 2.0))
+
+
 def test_topological_order_puts_every_node_after_its_parents():
     J, leaves = network_cost(init_params([3, 4, 2, 1], seed=1), RNG.standard_normal((3, 6)),
                              np.array([[0, 1, 1, 0, 1, 0.0]]))

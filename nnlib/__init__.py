@@ -18,7 +18,8 @@ relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
 softmax_cost) for many classes, with ``load_digits`` to learn them on;
 ``deep`` (model_forward, model_backward, logit_cost, logit_gradient,
 train_model), a network of either hidden activation read from its logits,
-with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam).
+with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam); ``autodiff`` (Tensor,
+autodiff_grads), the same gradients by automatic differentiation.
 
 Shapes: one example per column, everywhere.
 
@@ -32,6 +33,7 @@ moving data between them and nnlib.
 """
 
 from nnlib.activations import sigmoid, sigmoid_backward
+from nnlib.autodiff import Tensor, autodiff_grads, sum_to_shape
 from nnlib.backward import backprop, linear_backward, one_layer_backward
 from nnlib.cost import cost_from_logits, cost_function
 from nnlib.datasets import load_breast_cancer, load_digits, make_moons, standardize, train_test_split
@@ -89,6 +91,9 @@ __all__ = [
     "softmax",
     "log_softmax",
     "softmax_cost",
+    "Tensor",
+    "autodiff_grads",
+    "sum_to_shape",
 ]
 
 __version__ = "0.1.0"

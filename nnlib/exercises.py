@@ -8,7 +8,9 @@ the checkers, keeps these.
 
 import numpy as np
 
-__all__ = ["backprop_with_a_bug", "suspect_backprop"]
+from nnlib.autodiff import Tensor, sum_to_shape
+
+__all__ = ["backprop_with_a_bug", "suspect_backprop", "SuspectTensor"]
 
 
 def backprop_with_a_bug(AL, Y, caches) -> dict:
@@ -69,3 +71,27 @@ def suspect_backprop(AL, Y, caches):
         grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
         dA = W.T @ dZ  # handed down to layer l - 1
     return grads
+
+
+class SuspectTensor(Tensor):
+    """A ``Tensor`` with one operation whose backward step is wrong, for Exercise 15.2.
+
+    Every operation's value is right, and every gradient it passes back has
+    the right shape; one operation's backward step computes the wrong
+    numbers. Find which by comparing each operation's gradients, on inputs
+    made ``SuspectTensor``, with ``central_differences``.
+    """
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Tensor) else Tensor(other)
+        out = Tensor(self.value * other.value, (self, other), "*")
+
+        def backward_fn():
+            # the bug: each input's gradient is scaled by its own value, not the other's
+            self.grad += sum_to_shape(out.grad * self.value, self.value.shape)
+            other.grad += sum_to_shape(out.grad * other.value, other.value.shape)
+
+        out.backward_fn = backward_fn
+        return out
+
+    __rmul__ = __mul__

@@ -694,3 +694,76 @@ def plot_straight_and_bent(X: np.ndarray, Y: np.ndarray, epochs: int = 2000,
     fig.suptitle("Decision boundaries on the two moons (black line: probability 0.5)")
     fig.tight_layout()
     return axes, params
+
+
+# Chapter 15: Automatic differentiation
+
+
+def draw_computation_graph(J, ax=None):
+    """Draw the graph that ends at J: one box per node, arrows from each node's inputs to it.
+
+    Each box gives the node's operation (or an input's name), the shape of
+    its value and, in red, the largest size of its gradient, max |dJ/dT|,
+    as ``J.backward()`` left it. Columns follow the graph's depth, from the
+    inputs at the left to J at the right; an input stands just left of the
+    first node that uses it.
+
+    Parameters
+    ----------
+    J : Tensor
+        The final node, after ``J.backward()``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from nnlib.autodiff import topological_order
+
+    order = topological_order(J)
+    depth = {}
+    for node in order:  # parents come first
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    for node in order:  # each input just before the first node that uses it
+        users = [depth[id(n)] for n in order if any(p is node for p in n.parents)]
+        if not node.parents and users:
+            depth[id(node)] = min(users) - 1
+    place, taken = {}, set()
+    for node in order:  # an operation in the row of its first operation input, if free
+        d = depth[id(node)]
+        inner = [place[id(p)][1] for p in node.parents if p.parents]
+        y = inner[0] if inner else 0.0
+        if not node.parents:  # inputs stack above the operations
+            y = 1.3
+        while (d, round(y, 1)) in taken:
+            y += 1.3 if not node.parents else -1.3
+        taken.add((d, round(y, 1)))
+        place[id(node)] = (d, y)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.25 * (max(depth.values()) + 1) + 0.5, 4.6))
+    for node in order:
+        for parent in node.parents:
+            ax.annotate("", place[id(node)], place[id(parent)],
+                        arrowprops={"arrowstyle": "->", "color": "0.5", "lw": 0.9,
+                                    "shrinkA": 16, "shrinkB": 16})
+    for node in order:
+        x, y = place[id(node)]
+        shape = "x".join(map(str, node.value.shape)) or "1"
+        leaf = not node.parents
+        ax.text(x, y + 0.12, f"{node.name or node.op}\n{shape}", ha="center", va="bottom",
+                fontsize=8.5, fontweight="bold" if leaf else "normal",
+                bbox={"boxstyle": "round,pad=0.3", "fc": "0.9" if leaf else "#dbe9f6", "ec": "0.4"})
+        ax.text(x, y - 0.08, f"{np.abs(node.grad).max():.2g}", ha="center", va="top",
+                fontsize=8, color="C3")
+    xs = [p[0] for p in place.values()]
+    ys = [p[1] for p in place.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.9)
+    ax.set_xticks(sorted(set(xs)))
+    ax.set_yticks([])
+    for spine in ("left", "right", "top"):
+        ax.spines[spine].set_visible(False)
+    ax.set_xlabel("depth in the graph (steps from the inputs); red: max |dJ/dT| of each node T")
+    ax.set_title("The computation graph of the cost: inputs (grey), operations (blue)")
+    _opaque_background(ax)
+    return ax

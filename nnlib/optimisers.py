@@ -6,7 +6,8 @@ steps, its memory of earlier gradients. ``step(params, grads)`` returns new
 parameters (the old ones are not changed, as with ``update_parameters``);
 ``reset()`` forgets the memory, for a fresh run.
 
-Lines of the classes stay within 76 characters: the book shows them.
+What the book shows (minibatches and the three classes) keeps its lines
+within 76 characters; the checks of the arguments live in helpers below.
 """
 
 import numbers
@@ -42,22 +43,10 @@ def minibatches(m: int, batch_size: int | None,
     batches : list of ndarray of int
         The column indices of each batch, in the order to use them.
     """
-    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-        raise ValueError(f"m must be a whole number of examples, at least 1; got {m!r}")
-    if batch_size is None:
-        batch_size = m
-    elif (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-          or batch_size < 1):
-        raise ValueError(
-            f"batch_size must be None (all examples) or a whole number from 1; got {batch_size!r}"
-        )
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng must be a numpy Generator, np.random.default_rng(seed); got {type(rng).__name__}"
-        )
-    order = rng.permutation(int(m))
+    m, batch_size = _sizes(m, batch_size, rng)
+    order = rng.permutation(m)
     return [order[start:start + batch_size]
-            for start in range(0, int(m), int(batch_size))]
+            for start in range(0, m, batch_size)]
 
 
 class GradientDescent:
@@ -139,6 +128,19 @@ class Adam:
             v_hat = self.v[name] / (1 - b2**self.t)
             new[name] = p - self.rate * m_hat / (np.sqrt(v_hat) + self.eps)
         return new
+
+
+def _sizes(m, batch_size, rng) -> tuple[int, int]:
+    """minibatches' arguments checked: m and batch_size as ints (None: m)."""
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
+        raise ValueError(f"m must be a whole number of examples, at least 1; got {m!r}")
+    if batch_size is None:
+        batch_size = m
+    elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be None (all examples) or a whole number from 1; got {batch_size!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy Generator, np.random.default_rng(seed); got {type(rng).__name__}")
+    return int(m), int(batch_size)
 
 
 def _fraction(value, name: str) -> float:

@@ -24,6 +24,7 @@ from nnlib.activations import sigmoid, sigmoid_backward
 from nnlib.backward import linear_backward
 from nnlib.cost import cost_from_logits
 from nnlib.multiclass import softmax, softmax_cost
+from nnlib.optimisers import minibatches
 from nnlib.rectifier import relu, relu_backward
 
 ACTIVATIONS = {"sigmoid": (sigmoid, sigmoid_backward), "relu": (relu, relu_backward)}
@@ -223,7 +224,7 @@ def train_model(
     """Train a network of part three: mini-batches, an optimiser, and optional L2 and dropout.
 
     Every epoch takes the m examples in a fresh random order, cuts them into
-    batches of ``batch_size`` (the last may be smaller), and for each batch
+    batches of ``batch_size`` (``minibatches``: the last may be smaller), and for each batch
     runs ``model_forward``, ``logit_cost``, ``logit_gradient``,
     ``model_backward`` and ``optimiser.step``. The optimiser is reset first,
     so one optimiser object can serve several runs.
@@ -292,10 +293,8 @@ def train_model(
     optimiser.reset()
     history = {"cost": []} | ({"val_cost": [], "val_accuracy": []} if validating else {})
     for _ in range(int(epochs)):
-        order = rng.permutation(m)
         costs = []
-        for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]
+        for batch in minibatches(m, batch_size, rng):
             X_b, Y_b, m_b = X[:, batch], Y[:, batch], len(batch)
             ZL, caches = model_forward(X_b, params, hidden, keep_prob, rng)
             costs.append(logit_cost(ZL, Y_b) + l2_penalty(params, l2, m_b))

@@ -1,14 +1,14 @@
 """Functions with a planted bug, which exercises hand to the learner to find.
 
 ``nnlib.check`` re-exports them beside the checkers (``check.backprop_with_a_bug``,
-``check.suspect_backprop``). They live here, outside the checkers, because the
-learner's own code calls them: the grading edition of nnlib, which withholds
-the checkers, keeps these.
+``check.suspect_backprop``, ``check.suspect_model_backward``). They live here,
+outside the checkers, because the learner's own code calls them: the grading
+edition of nnlib, which withholds the checkers, keeps these.
 """
 
 import numpy as np
 
-__all__ = ["backprop_with_a_bug", "suspect_backprop"]
+__all__ = ["backprop_with_a_bug", "suspect_backprop", "suspect_model_backward"]
 
 
 def backprop_with_a_bug(AL, Y, caches) -> dict:

@@ -4,8 +4,9 @@ import numpy as np
 
 from nnlib.check._ch03_sigmoid import call_quietly
 from nnlib.check._core import CheckFailed, Mistake, check_number, passed, same
+from nnlib.exercises import suspect_model_backward
 
-__all__ = ["leaky_he_factor", "dead_after_long_step", "wrong_gradients"]
+__all__ = ["leaky_he_factor", "dead_after_long_step", "suspect_model_backward", "wrong_gradients"]
 
 # The slopes a at which my_leaky_he_factor(a) is tried: 0 (the rectifier),
 # small leaks as used in practice, and 1 (the identity, where the factor is 1).
@@ -179,26 +180,25 @@ def dead_after_long_step(my_dead_share) -> None:
            "only a change in the layers below could turn them on again.")
 
 
-# Exercise 11.3's setting: a small rectifier network on the chapter's first 20 training tumours.
-BUG_DIMS = [30, 8, 8, 1]
+# Exercise 11.3's setting, as its cell builds it: a small rectifier network on 20 random examples.
+BUG_DIMS = [4, 8, 8, 1]
 
 
 def bug_network():
-    """Exercise 11.3's network: He's start (seed 1) of [30, 8, 8, 1] and 20 training tumours.
+    """Exercise 11.3's network: He's start (seed 1) of [4, 8, 8, 1], 20 examples drawn with seed 11.
 
     Returns
     -------
     params : dict of str to ndarray
-    X : ndarray of shape (30, 20)
+    X : ndarray of shape (4, 20)
     Y : ndarray of shape (1, 20)
     """
-    from nnlib.datasets import load_breast_cancer, standardize, train_val_test_split
     from nnlib.params import init_params
 
-    X, Y, _ = load_breast_cancer()
-    X_train, _, _, Y_train, _, _ = train_val_test_split(X, Y, val_fraction=0.2, test_fraction=0.25, seed=0)
-    (X_train,) = standardize(X_train)
-    return init_params(BUG_DIMS, seed=1, scheme="he"), X_train[:, :20], Y_train[:, :20]
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((4, 20))
+    Y = (rng.random((1, 20)) < 0.5).astype(float)
+    return init_params(BUG_DIMS, seed=1, scheme="he"), X, Y
 
 
 def wrong_gradients(my_wrong_gradients) -> None:
@@ -224,7 +224,6 @@ def wrong_gradients(my_wrong_gradients) -> None:
         in place of their gradients'; keys no such network has.
     """
     from nnlib.deep import logit_gradient, model_backward, model_forward
-    from nnlib.exercises import suspect_model_backward
 
     what = "my_wrong_gradients"
     params, X, Y = bug_network()

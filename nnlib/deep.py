@@ -111,6 +111,16 @@ def model_backward(dZL: np.ndarray, caches: list, hidden: str = "relu") -> dict[
         ``b<l>``: derivatives of the average cost J.
     """
     g_backward = _activation(hidden)[1]
+    if not isinstance(caches, list) or not caches:
+        got = "an empty list" if isinstance(caches, list) else type(caches).__name__
+        raise ValueError(f"caches must be the list model_forward returns, one tuple per layer; got {got}")
+    dZL = np.asarray(dZL, dtype=float)
+    ZL_shape = np.shape(caches[-1][1])
+    if dZL.shape != ZL_shape:
+        raise ValueError(
+            f"dZL has shape {dZL.shape} but the last layer's Z has shape {ZL_shape}: "
+            "one column per example, as logit_gradient gives"
+        )
     L = len(caches)
     grads = {}
     dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZL, caches[L - 1][0])

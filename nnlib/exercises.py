@@ -1,16 +1,17 @@
 """Functions with a planted bug, which exercises hand to the learner to find.
 
 ``nnlib.check`` re-exports them beside the checkers (``check.backprop_with_a_bug``,
-``check.suspect_backprop``). They live here, outside the checkers, because the
-learner's own code calls them: the grading edition of nnlib, which withholds
-the checkers, keeps these.
+``check.suspect_backprop``, ``check.suspect_model_backward``,
+``check.SuspectTensor``). They live here,
+outside the checkers, because the learner's own code calls them: the grading
+edition of nnlib, which withholds the checkers, keeps these.
 """
 
 import numpy as np
 
 from nnlib.autodiff import Tensor, sum_to_shape
 
-__all__ = ["backprop_with_a_bug", "suspect_backprop", "SuspectTensor"]
+__all__ = ["backprop_with_a_bug", "suspect_backprop", "suspect_model_backward", "SuspectTensor"]
 
 
 def backprop_with_a_bug(AL, Y, caches) -> dict:
@@ -70,6 +71,42 @@ def suspect_backprop(AL, Y, caches):
         grads[f"dW{l}"] = dZ @ A_prev.T / m
         grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
         dA = W.T @ dZ  # handed down to layer l - 1
+    return grads
+
+
+def suspect_model_backward(dZL, caches):
+    """A backward pass like ``model_backward`` for rectifier hidden layers, with one planted bug, for Exercise 11.3.
+
+    It takes the logits' gradient and the caches of
+    ``model_forward(X, params, hidden="relu")`` and returns ``dW1, db1, ...,
+    dWL, dbL``, every one of the right shape. Some are wrong: find which by
+    comparing each with central differences of the cost, not by reading
+    this code.
+
+    Parameters
+    ----------
+    dZL : ndarray of shape (n_L, m)
+        Each example's slope of the cost in the logits (``logit_gradient``).
+    caches : list
+        From ``model_forward`` with ``hidden="relu"``.
+
+    Returns
+    -------
+    grads : dict
+        ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``.
+    """
+    # Written out in numpy alone, as the other planted bugs are.
+    L = len(caches)
+    grads = {}
+    dZ = dZL
+    for l in range(L, 0, -1):
+        (A_prev, W, _), _, _ = caches[l - 1]
+        m = A_prev.shape[1]
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        if l > 1:  # through the rectifier of layer l - 1
+            dA = W.T @ dZ
+            dZ = np.where(dA > 0, dA, 0)  # the bug: the gradient's sign, not Z's
     return grads
 
 

@@ -43,3 +43,26 @@ def test_a_dead_unit_passes_no_gradient():
     Z = np.array([[-1.0, -2.0, -0.5], [1.0, 2.0, 3.0]])
     dZ = relu_backward(np.ones_like(Z), Z)
     assert not dZ[0].any() and dZ[1].all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_keeps_the_gradients_dtype_and_changes_no_input(dtype):
+    # dZ has dA's dtype (float32 stays float32, as in sigmoid_backward), and neither input moves.
+    Z = np.array([[-1.0, 2.0], [0.5, -3.0]], dtype=dtype)
+    dA = np.array([[4.0, 5.0], [6.0, 7.0]], dtype=dtype)
+    Z0, dA0 = Z.copy(), dA.copy()
+    dZ = relu_backward(dA, Z)
+    assert dZ.dtype == dtype
+    np.testing.assert_array_equal(dZ, [[0, 5], [6, 0]])
+    np.testing.assert_array_equal(Z, Z0)
+    np.testing.assert_array_equal(dA, dA0)
+
+
+def test_a_rectifier_keeps_half_the_second_moment_of_a_symmetric_input():
+    # He's argument, on relu itself: for z symmetric about 0, E[relu(z)^2] = E[z^2] / 2 exactly,
+    # since each z and its mirror -z contribute z^2 between them.
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal(1000)
+    Z = np.concatenate([z, -z])[np.newaxis, :]
+    A, _ = relu(Z)
+    np.testing.assert_allclose(np.mean(A**2), np.mean(Z**2) / 2, rtol=1e-12)

@@ -2,16 +2,20 @@
 
 ``nnlib.check`` re-exports them beside the checkers (``check.backprop_with_a_bug``,
 ``check.suspect_backprop``, ``check.suspect_model_backward``,
-``check.SuspectTensor``). They live here,
-outside the checkers, because the learner's own code calls them: the grading
-edition of nnlib, which withholds the checkers, keeps these.
+``check.SuspectTensor``, ``check.sigmoid_backward_with_a_bug``,
+``check.one_layer_backward_with_a_bug``). They live here, outside the
+checkers, because the learner's own code calls them: the grading edition of
+nnlib, which withholds the checkers, keeps these.
 """
 
 import numpy as np
 
 from nnlib.autodiff import Tensor, sum_to_shape
 
-__all__ = ["backprop_with_a_bug", "suspect_backprop", "suspect_model_backward", "SuspectTensor"]
+__all__ = [
+    "backprop_with_a_bug", "suspect_backprop", "suspect_model_backward", "SuspectTensor",
+    "sigmoid_backward_with_a_bug", "one_layer_backward_with_a_bug",
+]
 
 
 def backprop_with_a_bug(AL, Y, caches) -> dict:
@@ -132,3 +136,57 @@ class SuspectTensor(Tensor):
         return out
 
     __rmul__ = __mul__
+# Exercises 3.2 and 6.1: a function to repair, found wrong by a central difference.
+__all__ += ["sigmoid_backward_with_a_bug", "one_layer_backward_with_a_bug"]
+
+
+def sigmoid_backward_with_a_bug(dA, cache):
+    """Carry dA back through the sigmoid from E = exp(-|Z|) alone, with one planted bug, for exercise 3.2.
+
+    It never forms A = sigmoid(Z): the slope is written in E, which cannot
+    overflow. One line is wrong: find where its dZ parts from a central
+    difference, then repair it.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+        Gradient with respect to the layer's activations.
+    cache : ndarray of shape (n_l, m)
+        The Z that ``sigmoid`` returned as its cache.
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    E = np.exp(-np.abs(cache))
+    slope = E / (1 + E**2)
+    return dA * slope
+
+
+def one_layer_backward_with_a_bug(dA, cache):
+    """One sigmoid layer's backward step, with one planted bug, for exercise 6.1.
+
+    It returns ``(dA_prev, dW, db)`` as ``nnlib.one_layer_backward`` does;
+    one of the three is wrong. Written in numpy alone, so that it runs where a
+    workbook's own one_layer_backward stands in for nnlib's.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+        Gradient with respect to the layer's activations, one column per example.
+    cache : tuple
+        ``((A_prev, W, b), Z)``, as ``forward_prop`` stores it.
+
+    Returns
+    -------
+    dA_prev, dW, db : ndarrays of the shapes of A_prev, W and b
+    """
+    (A_prev, W, _), Z = cache
+    m = A_prev.shape[1]
+    E = np.exp(-np.abs(Z))  # the sigmoid in chapter 3's stable form
+    A = np.where(Z >= 0, 1, E) / (1 + E)
+    dZ = dA * A * (1 - A)
+    dW = dZ @ A_prev.T / m
+    db = dZ.sum(axis=1, keepdims=True) / m
+    dA_prev = W.T @ dA
+    return dA_prev, dW, db

@@ -1,11 +1,12 @@
 """The checkers of chapter 3's exercises: right answers pass, known slips are named."""
 
+import re
 import warnings
 
 import numpy as np
 import pytest
 
-from nnlib import check, sigmoid, sigmoid_backward
+from nnlib import check, exercises, sigmoid, sigmoid_backward
 from nnlib.check import _ch03_sigmoid
 from nnlib.check._core import CheckFailed
 
@@ -15,6 +16,7 @@ def test_the_checkers_are_the_ones_in_check():
     assert check.sigmoid is _ch03_sigmoid.sigmoid
     assert check.sigmoid_backward is _ch03_sigmoid.sigmoid_backward
     assert check.slope_after_five_layers is _ch03_sigmoid.slope_after_five_layers
+    assert check.sigmoid_backward_with_a_bug is exercises.sigmoid_backward_with_a_bug
 
 
 # --- sigmoid ------------------------------------------------------------------------------
@@ -73,6 +75,33 @@ def test_sigmoid_names_the_mistake(fn, name):
         check.sigmoid(fn)
 
 
+def through_tanh(Z):
+    # Exercise 3.1's route: tanh(u) = 2 sigma(2u) - 1, so sigma(z) = (1 + tanh(z / 2)) / 2
+    return (1 + np.tanh(Z / 2)) / 2, Z
+
+
+def test_sigmoid_accepts_the_route_through_tanh(capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # np.tanh never overflows
+        check.sigmoid(through_tanh)
+    assert "Correct: my_sigmoid matches" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "fn, name",
+    [
+        (lambda Z: ((1 + np.tanh(Z)) / 2, Z), "putting Z into tanh where Z / 2 belongs"),
+        (lambda Z: ((1 + np.tanh(2 * Z)) / 2, Z), "putting 2 Z into tanh where Z / 2 belongs"),
+        (lambda Z: (1 + np.tanh(Z / 2), Z), "leaving out the factor 1/2 outside"),
+        (lambda Z: ((1 - np.tanh(Z / 2)) / 2, Z), "a sign flip"),
+        (lambda Z: through_tanh(Z)[0], "returning A alone"),
+    ],
+)
+def test_sigmoid_names_the_slips_of_the_route_through_tanh(fn, name):
+    with pytest.raises(CheckFailed, match=f"exactly what {re.escape(name)} gives"):
+        check.sigmoid(fn)
+
+
 def test_sigmoid_rejects_other_wrong_answers():
     with pytest.raises(CheckFailed, match=r"my_sigmoid\(Z\) is not right: value 0 of the tuple"):
         check.sigmoid(lambda Z: (np.tanh(Z), Z))
@@ -116,6 +145,49 @@ def test_sigmoid_backward_rejects_other_wrong_answers():
         check.sigmoid_backward(lambda dA, Z: dA * stable(Z)[0] * (1 - stable(Z)[0]) / 2)
     with pytest.raises(CheckFailed, match=r"expected shape \(3, 4\), got shape \(3, 3\)"):
         check.sigmoid_backward(lambda dA, Z: dA @ backward(np.ones_like(dA), Z).T)
+
+
+def in_E(slope):
+    """A slope written in E = exp(-|Z|), as sigmoid_backward_with_a_bug writes it."""
+    return lambda dA, Z: dA * slope(np.exp(-np.abs(Z)))
+
+
+def test_sigmoid_backward_accepts_the_repair(capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # E = exp(-|Z|) cannot overflow
+        check.sigmoid_backward(in_E(lambda E: E / (1 + E) ** 2))
+    assert "Correct: my_sigmoid_backward matches" in capsys.readouterr().out
+
+
+def test_the_planted_slope_bug_shows_where_exercise_3_2_says():
+    # Twice the slope at z = 0; its gap to the slope shrinks like 2 E**2 as |z| grows.
+    z = np.array([-8.0, -5.0, 0.0, 5.0, 8.0])
+    buggy = check.sigmoid_backward_with_a_bug(np.ones_like(z), z)
+    right = sigmoid_backward(np.ones_like(z), z)
+    assert buggy[2] == 0.5 and right[2] == 0.25
+    far = np.abs(z) >= 5
+    np.testing.assert_allclose((buggy - right)[far], 2 * np.exp(-2 * np.abs(z[far])), rtol=0.05, atol=0)
+
+
+@pytest.mark.parametrize(
+    "fn, name",
+    [
+        (check.sigmoid_backward_with_a_bug, "leaving the planted bug in"),
+        (in_E(lambda E: E / (1 + E)), "keeping one factor of sigma (1 - sigma) only"),
+        (in_E(lambda E: 1 / (1 + E) ** 2), "leaving E out of the numerator"),
+        (in_E(lambda E: E**2 / (1 + E) ** 2), "squaring E in the numerator"),
+        (lambda dA, Z: in_E(lambda E: E / (1 + E) ** 2)(np.ones_like(dA), Z), "forgetting dA"),
+    ],
+)
+def test_sigmoid_backward_names_the_slips_of_the_repair(fn, name):
+    with pytest.raises(CheckFailed, match=f"exactly what {re.escape(name)} gives"):
+        check.sigmoid_backward(fn)
+
+
+def test_sigmoid_backward_says_why_a_slope_in_exp_of_minus_Z_gives_nan():
+    # Right for every z in exact arithmetic; inf / inf at Z = -1000 in floating point.
+    with pytest.raises(CheckFailed, match=r"gives nan at Z = .*The slope has a limit there, 0"):
+        check.sigmoid_backward(lambda dA, Z: dA * np.exp(-Z) / (1 + np.exp(-Z)) ** 2)
 
 
 # --- slope_after_five_layers --------------------------------------------------------------

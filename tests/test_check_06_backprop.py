@@ -4,7 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib import backprop, check, forward_prop, linear_backward, one_layer_backward, sigmoid
+from nnlib import backprop, check, forward_prop, one_layer_backward, sigmoid
+from nnlib import exercises
 from nnlib.check import CheckFailed
 
 
@@ -45,6 +46,8 @@ def layer_backward(dA, cache, slip=None):
         db = np.sum(dZ, axis=1) / m
     if slip == "1/m in dA_prev":
         dA_prev = W.T @ dZ / m
+    if slip == "planted bug":
+        dA_prev = W.T @ dA  # exercise 6.1's bug
     if slip == "dW transposed":
         dW = A_prev @ dZ.T / m
     if slip == "dA_prev transposed":
@@ -85,6 +88,7 @@ def test_one_layer_nnlib_and_a_fresh_reference_pass(capsys):
         ("order", "returning the results in the wrong order"),
         ("cache order", "caches unpacked in the wrong order"),
         ("linear cache order", "caches unpacked in the wrong order"),
+        ("planted bug", "leaving the planted bug in (dA_prev = W^T dA)"),
     ],
 )
 def test_one_layer_names_each_mistake(slip, name):
@@ -118,104 +122,6 @@ def test_one_layer_unknown_wrong_answers_get_generic_messages():
     with pytest.raises(CheckFailed, match="raised ValueError.*A matrix product got shapes") as info:
         check.one_layer_backward(no_transpose_of_A_prev)
     assert "transposed W" not in str(info.value)
-
-
-# --- check.backprop
-
-
-def sweep(AL, Y, caches, slip=None):
-    """A backward sweep written afresh; `slip` plants one mistake."""
-    L = len(caches)
-    grads = {}
-    dZ = Y - AL if slip == "sign" else AL - Y
-    m = AL.shape[1]
-    if slip == "tutorial's dAL":
-        dAL = -(Y / AL - (1 - Y) / (1 - AL))
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = one_layer_backward(dAL, caches[L - 1])
-    elif slip == "slope twice":
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = one_layer_backward(dZ, caches[L - 1])
-    elif slip in ("no 1/m", "no 1/m at the output"):
-        (A_prev, W, b), _ = caches[L - 1]
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)
-    else:
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, caches[L - 1][0])
-    if slip == "keep dA":
-        grads[f"dA{L - 1}"] = dA
-    for l in range(L - 1, 0, -1):
-        if slip == "no slope in hidden layers":
-            dA_prev, dW, db = linear_backward(dA, caches[l - 1][0])
-        else:
-            dA_prev, dW, db = one_layer_backward(dA, caches[l - 1])
-        if slip == "no 1/m":
-            dW, db = dW * m, db * m
-        if slip == "keep dA":
-            grads[f"dA{l - 1}"] = dA_prev
-        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
-        dA = dA_prev
-    if slip == "keys shifted":
-        grads = {k[:2] + str(int(k[2:]) - 1): v for k, v in grads.items()}
-    return grads
-
-
-def tutorials_keys(AL, Y, caches):
-    # the tutorial's bookkeeping: the last layer under L - 1, then overwritten
-    L = len(caches)
-    grads = {}
-    dAL = -(Y / AL - (1 - Y) / (1 - AL))
-    grads[f"dA{L - 1}"], grads[f"dW{L - 1}"], grads[f"db{L - 1}"] = one_layer_backward(dAL, caches[L - 1])
-    for l in range(L - 2, -1, -1):
-        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = one_layer_backward(
-            grads[f"dA{l + 1}"], caches[l]
-        )
-    return grads
-
-
-def test_backprop_nnlib_and_a_fresh_reference_pass(capsys):
-    check.backprop(backprop)
-    check.backprop(sweep)
-    assert capsys.readouterr().out.count("Correct:") == 2
-
-
-@pytest.mark.parametrize(
-    "mistaken, name",
-    [
-        (tutorials_keys, "storing gradients under the wrong layer's key"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "keys shifted"), "storing gradients under the wrong layer's key"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "sign"), "the output gradient dAL with its sign flipped"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "no 1/m"), "a missing 1/m"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "no 1/m at the output"), "a missing 1/m"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "slope twice"), "applying the sigmoid's slope twice at the output"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "no slope in hidden layers"),
-         "leaving out the sigmoid's slope in the hidden layers"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "keep dA"), "extra keys ['dA0', 'dA1', 'dA2']"),
-        (lambda AL, Y, c: sweep(AL, Y, c, "tutorial's dAL"), "dividing by AL (1 - AL)"),
-    ],
-)
-def test_backprop_names_each_mistake(mistaken, name):
-    with pytest.raises(CheckFailed, match=re.escape(name)):
-        check.backprop(mistaken)
-
-
-def test_backprop_names_nan_gradients_even_without_a_floating_point_error():
-    def quiet_tutorials_dAL(AL, Y, caches):
-        with np.errstate(all="ignore"):
-            return sweep(AL, Y, caches, "tutorial's dAL")
-
-    with pytest.raises(CheckFailed, match=re.escape("dividing by AL (1 - AL)")):
-        check.backprop(quiet_tutorials_dAL)
-
-
-def test_backprop_unknown_wrong_answers_get_generic_messages():
-    def doubled_first_layer(AL, Y, caches):
-        grads = backprop(AL, Y, caches)
-        grads["dW1"] = 2 * grads["dW1"]
-        return grads
-
-    with pytest.raises(CheckFailed, match="is not right: dW1: at index") as info:
-        check.backprop(doubled_first_layer)
-    assert "gives exactly what" not in str(info.value)
-    with pytest.raises(CheckFailed, match="expected a dict"):
-        check.backprop(lambda AL, Y, caches: [AL - Y])
 
 
 def test_one_layer_grades_values_not_overflow_warnings(capsys):
@@ -276,3 +182,90 @@ def test_buggy_gradient_accepts_the_key(capsys):
 def test_buggy_gradient_names_each_slip(answer, message):
     with pytest.raises(CheckFailed, match=re.escape(message)):
         check.buggy_gradient(answer)
+
+
+# --- one_layer_backward_with_a_bug (exercise 6.1)
+
+
+def test_the_planted_layer_bug_is_in_dA_prev_only():
+    # On a layer of its own (not the checker's): dW and db are nnlib's, dA_prev is W^T dA.
+    rng = np.random.default_rng(3)
+    A_prev, W, b = rng.standard_normal((6, 9)), rng.standard_normal((2, 6)), rng.standard_normal((2, 1))
+    dA = rng.standard_normal((2, 9))
+    cache = ((A_prev, W, b), W @ A_prev + b)
+    right, buggy = one_layer_backward(dA, cache), check.one_layer_backward_with_a_bug(dA, cache)
+    assert check.one_layer_backward_with_a_bug is exercises.one_layer_backward_with_a_bug
+    assert [g.shape for g in buggy] == [g.shape for g in right]
+    # The same products as nnlib's, with a sigmoid within a few u of nnlib's.
+    np.testing.assert_allclose(buggy[1], right[1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(buggy[2], right[2], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(buggy[0], W.T @ dA, rtol=1e-12)
+    assert not np.allclose(buggy[0], right[0], rtol=0.1)
+
+
+def test_one_layer_names_the_planted_bug_left_in():
+    with pytest.raises(CheckFailed, match=re.escape("leaving the planted bug in")):
+        check.one_layer_backward(check.one_layer_backward_with_a_bug)
+
+
+# --- check.weighted_dZ (exercise 6.2)
+
+
+def weighted(ZL, Y, w, slip=None):
+    """dZ[L] of the cost weighting the examples labelled 1 by w, written afresh; `slip` plants one mistake."""
+    AL = sigmoid(ZL)[0]
+    if slip == "through dAL":  # the chain rule through A: 0 / 0 once AL is exactly 0 or 1
+        dAL = -(w * Y / AL - (1 - Y) / (1 - AL))
+        return dAL * AL * (1 - AL)
+    dZ = (1 - Y) * sigmoid(ZL)[0] - w * Y * sigmoid(-ZL)[0]
+    return {
+        None: dZ,
+        "unweighted": AL - Y,
+        "w on both": w * (AL - Y),
+        "w on the 0s": w * (1 - Y) * AL - Y * (1 - AL),
+        "sign": -dZ,
+        "slope twice": dZ * AL * (1 - AL),
+        "1/m": dZ / ZL.shape[1],
+    }[slip]
+
+
+def test_weighted_dZ_accepts_the_derivation_and_a_central_difference(capsys):
+    # The checker's answer is the slope of the weighted cost: a central difference of the cost
+    # written from the logit agrees with it (to the check's rtol of 1e-7; the rounding of a
+    # cost below 2500 over 2h = 2e-5 is under 1e-7 of a slope of 1 or more).
+    def central_difference(ZL, Y, w, h=1e-5):
+        def cost(z):
+            return w * Y * np.logaddexp(0, -z) + (1 - Y) * np.logaddexp(0, z)
+        return (cost(ZL + h) - cost(ZL - h)) / (2 * h)
+
+    check.weighted_dZ(weighted)
+    check.weighted_dZ(central_difference)
+    check.weighted_dZ(lambda ZL, Y, w: (1 - Y) * sigmoid(ZL)[0] - w * Y * (1 - sigmoid(ZL)[0]))
+    assert capsys.readouterr().out.count("Correct:") == 3
+
+
+@pytest.mark.parametrize(
+    "slip, name",
+    [
+        ("unweighted", "the unweighted AL - Y"),
+        ("w on both", "w on both terms"),
+        ("w on the 0s", "w on the term of the label 0"),
+        ("sign", "a sign flip"),
+        ("slope twice", "the sigmoid's slope applied twice"),
+        ("1/m", "an extra 1/m"),
+        ("through dAL", "Going through dAL divides by AL (1 - AL)"),
+    ],
+)
+def test_weighted_dZ_names_each_mistake(slip, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the check's own warnings are silenced, the learner's too
+        with pytest.raises(CheckFailed, match=re.escape(name)):
+            check.weighted_dZ(lambda ZL, Y, w: weighted(ZL, Y, w, slip))
+
+
+def test_weighted_dZ_unknown_wrong_answers_get_generic_messages():
+    with pytest.raises(CheckFailed, match="is not right") as info:
+        check.weighted_dZ(lambda ZL, Y, w: 2 * weighted(ZL, Y, w))
+    assert "gives exactly what" not in str(info.value)
+    with pytest.raises(CheckFailed, match="expected shape"):
+        check.weighted_dZ(lambda ZL, Y, w: weighted(ZL, Y, w).ravel())

@@ -37,7 +37,7 @@ CHAPTER = "03_sigmoid"  # the chapter of every kind of mistake
 # cell that takes a second alone can take 20 (10 s expired there). Only the timeout fixture
 # waits the whole limit, once.
 TIMEOUT = 60
-# Points: 2 + 2 of them hidden in the sigmoid and backprop chapters, 2 in the initialisation one.
+# Points: 2 + 2 of them hidden in the sigmoid chapter, 2 in the backprop one, 2 in the initialisation one.
 MAX = {"03_sigmoid": 7, "06_backprop": 7, "02_init": 4}
 
 # (student, chapter) -> (score, what the reason must say). The threats (instructor/make_submissions.py)
@@ -47,10 +47,10 @@ EXPECTED = {
     ("perfect", "03_sigmoid"): (7, "all tests passed"),
     ("deleted_test", "03_sigmoid"): (7, "ex3_1_check 1/1: this test cell had been deleted; nbgrader put it back"),
     ("wrong", "03_sigmoid"): (1, "ex3_1_check 0/1: CheckFailed"),
-    ("imported", "03_sigmoid"): (1, "nnlib's own sigmoid is not available while your work is graded"),
+    ("imported", "03_sigmoid"): (4, "nnlib's own sigmoid is not available while your work is graded"),
     ("raises", "03_sigmoid"): (1, "ValueError: I could not get this to work"),
     ("timeout", "03_sigmoid"): (4, "raised TimeoutError: timed out"),
-    ("syntax_error", "03_sigmoid"): (1, "ex3_1_solution: SyntaxError"),  # my_sigmoid_backward calls my_sigmoid
+    ("syntax_error", "03_sigmoid"): (4, "ex3_1_solution: SyntaxError"),
     ("blank", "03_sigmoid"): (0, "NotImplementedError"),
     ("empty", "03_sigmoid"): (0, "skipped: the notebook file is empty (0 bytes)"),
     ("tamper", "03_sigmoid"): (1, "ex3_1_check 0/1: CheckFailed: my_sigmoid(Z) is not right"),
@@ -64,9 +64,10 @@ EXPECTED = {
     ("tamper", "06_backprop"): (0, "ex6_1_check 0/1: CheckFailed: my_one_layer_backward(dA, cache) is not right"),
     ("snoop", "06_backprop"): (7, "all tests passed"),
     ("linger", "06_backprop"): (7, "all tests passed"),
-    ("hog", "06_backprop"): (4, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised MemoryError"),
+    ("hog", "06_backprop"): (4, "ex6_2_check 0/3: CheckFailed: my_weighted_dZ(ZL, Y, w) raised MemoryError"),
     ("flood", "06_backprop"): (7, "all tests passed"),
-    ("forkbomb", "06_backprop"): (4, "ex6_2_check 0/1: CheckFailed: my_backprop(AL, Y, caches) raised BlockingIOError"),
+    ("forkbomb", "06_backprop"): (
+        4, "ex6_2_check 0/3: CheckFailed: my_weighted_dZ(ZL, Y, w) raised BlockingIOError"),
 }
 # The threats to what grading publishes and to the grader (make_submissions.py): each scores
 # at most what the honest but wrong submission of its chapter scores (0: every answer is off).

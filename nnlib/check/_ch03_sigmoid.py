@@ -7,14 +7,20 @@ import numpy as np
 from nnlib.activations import sigmoid as nnlib_sigmoid
 from nnlib.activations import sigmoid_backward as nnlib_sigmoid_backward
 from nnlib.check._core import _copy, check_number, CheckFailed, compare, Mistake, passed
+from nnlib.exercises import sigmoid_backward_with_a_bug
 
-__all__ = ["sigmoid", "sigmoid_backward", "slope_after_five_layers"]
+__all__ = ["sigmoid", "sigmoid_backward", "sigmoid_backward_with_a_bug", "slope_after_five_layers"]
 
 NAN_HINT = (
     "The sigmoid has a limit there, 0 or 1. A formula that divides infinity by infinity "
     "gives nan instead: exp(Z) / (1 + exp(Z)) does at large positive Z. Use "
     "1 / (1 + exp(-Z)), whose overflow at large negative Z still gives the right 0, or "
     "the stable form of this chapter, built on E = exp(-|Z|)."
+)
+SLOPE_NAN_HINT = (
+    "The slope has a limit there, 0. A formula in exp(-Z) overflows at large negative Z, "
+    "and inf / inf gives nan. The slope is even, sigma'(-z) = sigma'(z): write it in "
+    "E = exp(-|Z|), which lies in (0, 1] and cannot overflow."
 )
 
 
@@ -45,8 +51,11 @@ def sigmoid(my_sigmoid) -> None:
     ------
     CheckFailed
         If the result differs. It names these mistakes: a sign flip
-        (1 / (1 + exp(Z))); a cache that holds A, not Z; returning A alone;
-        returning (Z, A) instead of (A, Z); nan at large |Z| (inf / inf).
+        (1 / (1 + exp(Z)), or (1 - tanh(Z / 2)) / 2); a cache that holds A,
+        not Z; returning A alone; returning (Z, A) instead of (A, Z); nan at
+        large |Z| (inf / inf); and the slips of exercise 3.1's route through
+        tanh, sigma(z) = (1 + tanh(z / 2)) / 2: tanh(Z) where tanh(Z / 2)
+        belongs, tanh(2 Z), and the factor 1/2 outside left out.
     """
     for stage, Z in enumerate(_inputs()):
         what = "my_sigmoid(Z)" if stage == 0 else "my_sigmoid(Z) for Z as large as +-1000"
@@ -59,6 +68,13 @@ def sigmoid(my_sigmoid) -> None:
                     "pass needs the pre-activations.", _cache_of_A(Z)),
             Mistake("returning A alone", "Return a pair, (A, cache), with cache = Z.", _A_alone(Z)),
             Mistake("returning (Z, A)", "Return A first, then the cache: (A, Z).", _swapped(Z)),
+            Mistake("putting Z into tanh where Z / 2 belongs", "tanh(u) = 2 sigma(2u) - 1 ties tanh "
+                    "at u to sigma at 2u: to reach sigma at z, tanh needs z / 2.", _tanh_not_halved(Z)),
+            Mistake("putting 2 Z into tanh where Z / 2 belongs", "tanh(u) = 2 sigma(2u) - 1 ties tanh "
+                    "at u to sigma at 2u, so sigma(z) needs tanh at z / 2, not at 2z.",
+                    _tanh_doubled(Z)),
+            Mistake("leaving out the factor 1/2 outside", "1 + tanh(u) runs from 0 to 2; the "
+                    "sigmoid runs from 0 to 1.", _tanh_not_divided(Z)),
         ]
         compare(got, nnlib_sigmoid(Z), mistakes, what=what)
     passed("my_sigmoid matches nnlib's sigmoid, returns Z as its cache and gets the limits "
@@ -83,7 +99,11 @@ def sigmoid_backward(my_sigmoid_backward) -> None:
     CheckFailed
         If the result differs. It names these mistakes: a sign flip in dZ;
         forgetting dA; using Z where A belongs; dropping the factor (1 - A);
-        nan at large |Z|.
+        nan at large |Z| (a slope written in exp(-Z)); and the slips of
+        exercise 3.2's repair of ``sigmoid_backward_with_a_bug``, whose slope
+        is written in E = exp(-|Z|): the planted bug E / (1 + E**2) left in,
+        one factor of sigma (1 - sigma) only (E / (1 + E)), E left out of the
+        numerator (1 / (1 + E)**2), and E squared in it (E**2 / (1 + E)**2).
     """
     rng = np.random.default_rng(4)
     dA = rng.standard_normal((3, 4))
@@ -91,7 +111,7 @@ def sigmoid_backward(my_sigmoid_backward) -> None:
         what = ("my_sigmoid_backward(dA, cache)" if stage == 0
                 else "my_sigmoid_backward(dA, cache) for Z as large as +-1000")
         got = call_quietly(my_sigmoid_backward, dA, Z, what=what)
-        _no_nan(got, Z, what)
+        _no_nan(got, Z, what, SLOPE_NAN_HINT)
         mistakes = [
             Mistake("a sign flip in dZ", "dZ = dA * A * (1 - A), with no minus sign: the slope "
                     "of the sigmoid is positive.", _backward_sign_flipped(dA, Z)),
@@ -101,6 +121,18 @@ def sigmoid_backward(my_sigmoid_backward) -> None:
                     "then dA * A * (1 - A).", _backward_with_Z_for_A(dA, Z)),
             Mistake("dropping the factor (1 - A)", "The slope is A * (1 - A), not A.",
                     _backward_without_one_minus_A(dA, Z)),
+            Mistake("leaving the planted bug in", "Its slope, E / (1 + E**2), is 1/2 at z = 0, "
+                    "where the sigmoid's slope is 1/4. Write sigma (1 - sigma) in E for z >= 0, "
+                    "where sigma = 1 / (1 + E).", _backward_in_E(dA, Z, lambda E: E / (1 + E**2))),
+            Mistake("keeping one factor of sigma (1 - sigma) only", "The slope is a product of two "
+                    "factors; for z >= 0 they are 1 / (1 + E) and E / (1 + E).",
+                    _backward_in_E(dA, Z, lambda E: E / (1 + E))),
+            Mistake("leaving E out of the numerator", "For z >= 0, sigma = 1 / (1 + E) and "
+                    "1 - sigma = E / (1 + E): their product has E on top.",
+                    _backward_in_E(dA, Z, lambda E: 1 / (1 + E) ** 2)),
+            Mistake("squaring E in the numerator", "For z >= 0, sigma = 1 / (1 + E) and "
+                    "1 - sigma = E / (1 + E): their product has E, not E**2, on top.",
+                    _backward_in_E(dA, Z, lambda E: E**2 / (1 + E) ** 2)),
         ]
         compare(got, nnlib_sigmoid_backward(dA, Z), mistakes, what=what)
     passed("my_sigmoid_backward matches nnlib's sigmoid_backward, also for Z = +-1000.")
@@ -164,15 +196,15 @@ def call_quietly(fn, *args, what):
         raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
 
 
-def _no_nan(got, Z, what):
-    """Name a nan where the sigmoid has a limit, the one way an unstable form goes wrong."""
+def _no_nan(got, Z, what, hint=NAN_HINT):
+    """Name a nan where the sigmoid (or its slope) has a limit, the one way an unstable form goes wrong."""
     try:
         values = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return  # not an array of numbers: compare says what differs
     if values.shape == Z.shape and np.any(np.isnan(values)):
         raise CheckFailed(f"{what} is not right: it gives nan at Z = "
-                          f"{Z[np.isnan(values)][:3].tolist()}. {NAN_HINT}")
+                          f"{Z[np.isnan(values)][:3].tolist()}. {hint}")
 
 
 # The mistaken versions, each on the checker's inputs.
@@ -193,6 +225,22 @@ def _A_alone(Z):
 
 def _swapped(Z):
     return Z, nnlib_sigmoid(Z)[0]
+
+
+def _tanh_not_halved(Z):
+    return (1 + np.tanh(Z)) / 2, Z
+
+
+def _tanh_doubled(Z):
+    return (1 + np.tanh(2 * Z)) / 2, Z
+
+
+def _tanh_not_divided(Z):
+    return 1 + np.tanh(Z / 2), Z
+
+
+def _backward_in_E(dA, Z, slope):
+    return dA * slope(np.exp(-np.abs(Z)))
 
 
 def _backward_sign_flipped(dA, Z):

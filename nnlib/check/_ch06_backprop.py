@@ -1,10 +1,12 @@
 """Checkers for the exercises of the 06_backprop chapter.
 
 ``one_layer_backward`` checks a learner's backward step through one sigmoid
-layer, ``backprop`` a learner's whole backward sweep, ``buggy_gradient`` the
-learner's finding of the planted bug in ``backprop_with_a_bug``. Each mistaken variant
-below is written out as a small function and run on the checker's inputs, so
-that a wrong answer can be matched to the slip that produces it.
+layer (exercise 6.1: the repair of ``one_layer_backward_with_a_bug``),
+``weighted_dZ`` a learner's derivation of the output's dZ for a weighted cost
+(exercise 6.2), ``buggy_gradient`` the learner's finding of the planted bug in
+``backprop_with_a_bug`` (exercise 6.3). Each mistaken variant below is written
+out as a small function and run on the checker's inputs, so that a wrong
+answer can be matched to the slip that produces it.
 """
 
 import itertools
@@ -12,11 +14,12 @@ import itertools
 import numpy as np
 
 import nnlib
-from nnlib.exercises import backprop_with_a_bug
+from nnlib.exercises import backprop_with_a_bug, one_layer_backward_with_a_bug
 from nnlib.check._ch03_sigmoid import call_quietly
 from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
 
-__all__ = ["one_layer_backward", "backprop", "backprop_with_a_bug", "buggy_gradient"]
+__all__ = ["one_layer_backward", "one_layer_backward_with_a_bug", "weighted_dZ",
+           "backprop_with_a_bug", "buggy_gradient"]
 
 SHAPE_HINT = (
     "A matrix product got shapes that do not fit: check each against "
@@ -51,7 +54,9 @@ def one_layer_backward(fn) -> None:
         without its (1 - A) factor; an extra 1/m in dA_prev; dW or dA_prev
         transposed; the three results in the wrong order; caches unpacked in
         the wrong order (found by re-running with the cache rearranged);
-        the sigmoid's slope left out (dZ = dA). Floating-point warnings are
+        the sigmoid's slope left out (dZ = dA); the planted bug of
+        ``one_layer_backward_with_a_bug`` left in (dA_prev = W^T dA, exercise
+        6.1). Floating-point warnings are
         silenced and the values judged: the textbook sigmoid's overflow at
         a saturated unit still gives the right slope, 0.
     """
@@ -224,6 +229,13 @@ def _layer_mistakes(dA, cache) -> list[Mistake]:
             "Return the tuple (dA_prev, dW, db), in that order.",
             (dW, db, dA_prev),
         ),
+        Mistake(
+            "leaving the planted bug in (dA_prev = W^T dA)",
+            "dW and db are right, and dA_prev is not: the input of the layer "
+            "reaches the cost through Z, so dA_prev = W^T dZ, after the "
+            "sigmoid's slope, not W^T dA.",
+            (cache[0][1].T @ dA, dW, db),
+        ),
     ]
 
 
@@ -281,60 +293,87 @@ def _backward_slope_without_1_minus_A(dA, cache):
     return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
-# --- the whole network
+# --- the output's dZ for a weighted cost (exercise 6.2)
 
 
-def backprop(fn) -> None:
-    """Check ``fn(AL, Y, caches)``, the learner's backward sweep, against nnlib's.
+def weighted_dZ(fn) -> None:
+    """Check ``fn(ZL, Y, w)``, the learner's dZ[L] for a cost that weights the examples labelled 1 by w.
 
-    The network has layer sizes [3, 4, 2, 1] (no square W) and m = 5
-    examples with mixed labels; a second run raises the output bias until
-    every prediction is exactly 1.0.
+    One example's cost, L = -(w y log a + (1 - y) log(1 - a)) with a = sigma(z),
+    written from its logit is w y softplus(-z) + (1 - y) softplus(z), and
+    softplus' = sigma, so dL/dz = (1 - y) sigma(z) - w y sigma(-z): for w = 1,
+    a - y. The expected value is computed so, with nnlib's sigmoid. The check
+    runs on 6 examples with moderate logits and mixed labels, w = 3, then on
+    logits of +-40 and +-800, where every prediction is exactly 0 or 1.
 
     Parameters
     ----------
     fn : callable
-        ``fn(AL, Y, caches) -> grads`` with ``grads["dW<l>"]`` and
-        ``grads["db<l>"]`` for every layer l.
+        ``fn(ZL, Y, w) -> dZL``, of the shape of ZL, one column per example.
 
     Raises
     ------
     CheckFailed
-        Naming, where it recognises one: gradients stored under the wrong
-        layer's key (the tutorial's keys, or keys shifted by one layer); the
-        output gradient dAL with its sign flipped; a missing 1/m (everywhere,
-        or only in the last layer); the sigmoid's slope left out of the
-        hidden layers; the sigmoid's slope applied twice at the output; extra
-        keys such as dA<l>; dividing by AL (1 - AL), which fails when a
-        prediction is exactly 0 or 1.
+        If the result differs. It names these mistakes: the unweighted
+        AL - Y; w on both terms, w (AL - Y); w on the term of the label 0;
+        a sign flip; the sigmoid's slope applied again, AL (1 - AL); an extra 1/m
+        (dZ holds each example's own derivative); and dividing by
+        AL (1 - AL), which gives nan or inf once a prediction is exactly 0 or 1.
     """
-    what = "my_backprop(AL, Y, caches)"
-    params, X, Y = _network()
-    L = len(params) // 2
-    AL, caches = nnlib.forward_prop(X, params)
-    expected = nnlib.backprop(AL, Y, caches)
-    got = _run_backprop(fn, AL, Y, caches, what)
-    compare(_without_dA(got), expected, _backprop_mistakes(AL, Y, caches), what)
-    extra = sorted(set(got) - set(expected))
-    if extra:
-        raise CheckFailed(
-            f"{what} is not right: extra keys {extra}. The gradients are "
-            f"right, but grads should hold exactly dW1, db1, ..., dW{L}, "
-            f"db{L}, one entry per parameter; pass each dA down the loop "
-            f"without storing it."
-        )
+    what = "my_weighted_dZ(ZL, Y, w)"
+    rng = np.random.default_rng(9)
+    stages = [
+        (2 * rng.standard_normal((1, 6)), np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]]), 3.0),
+        (np.array([[40.0, -800.0, 40.0, -800.0, 800.0, -40.0]]),
+         np.array([[1.0, 0.0, 0.0, 1.0, 1.0, 0.0]]), 3.0),
+    ]
+    for ZL, Y, w in stages:
+        got = call_quietly(fn, ZL, Y, w, what=what)
+        expected = _weighted_dZ(ZL, Y, w)
+        if not _finite(got):
+            raise CheckFailed(
+                f"{what} is not right: it gives nan or inf for the logits "
+                f"{ZL.ravel().tolist()}, where AL is exactly 0 or 1. Going through "
+                f"dAL divides by AL (1 - AL), which is 0 there. Differentiate the "
+                f"cost written from the logit instead: softplus(z) = log(1 + e^z) "
+                f"has the slope sigma(z), which nnlib's sigmoid computes without overflow."
+            )
+        compare(got, expected, _weighted_mistakes(ZL, Y, w), what)
+    passed("dZ[L] = (1 - Y) AL - w Y (1 - AL): each example's pull on its logit, the "
+           "malignant ones' w times as strong; it is AL - Y for w = 1, and finite when "
+           "AL is exactly 0 or 1.")
 
-    # Every prediction exactly 1.0: AL - Y is fine; dividing by 1 - AL is not.
-    saturated = dict(params, **{f"b{L}": params[f"b{L}"] + 60.0})
-    AL, caches = nnlib.forward_prop(X, saturated)
-    assert np.all(AL == 1.0)
-    expected = nnlib.backprop(AL, Y, caches)
-    got = _run_backprop(fn, AL, Y, caches, what)
-    compare(_without_dA(got), expected, [], what)
-    passed(
-        f"every gradient, dW1 to db{L}, agrees with nnlib's, also when the "
-        f"predictions are exactly 1."
-    )
+
+def _weighted_dZ(ZL, Y, w):
+    return (1 - Y) * _sigmoid(ZL) - w * Y * _sigmoid(-ZL)
+
+
+def _weighted_mistakes(ZL, Y, w) -> list[Mistake]:
+    """What each usual slip returns for these logits, labels and weight."""
+    AL = _sigmoid(ZL)
+    right = _weighted_dZ(ZL, Y, w)
+    return [
+        Mistake("the unweighted AL - Y", "The weight w multiplies the cost of the examples "
+                "labelled 1, so it multiplies their part of the slope too.", AL - Y),
+        Mistake("w on both terms, w (AL - Y)", "Only the examples labelled 1 carry the weight: "
+                "w y softplus(-z) + (1 - y) softplus(z).", w * (AL - Y)),
+        Mistake("w on the term of the label 0", "The weight belongs to y log a, the examples "
+                "labelled 1, not to (1 - y) log(1 - a).", w * (1 - Y) * AL - Y * (1 - AL)),
+        Mistake("a sign flip", "The cost falls as AL moves towards Y: for y = 0 the slope is "
+                "+AL, positive.", -right),
+        Mistake("the sigmoid's slope applied twice", "Differentiated with respect to z, the "
+                "cost already holds the sigmoid's slope: do not multiply by AL (1 - AL) again.",
+                right * AL * (1 - AL)),
+        Mistake("an extra 1/m", "dZ holds each example's own derivative, one column per example; "
+                "the 1/m of the average comes in dW and db.", right / ZL.shape[1]),
+    ]
+
+
+def _finite(a) -> bool:
+    try:
+        return bool(np.all(np.isfinite(np.asarray(a, dtype=float))))
+    except (TypeError, ValueError):
+        return True  # not numbers: compare will say so
 
 
 def _network():
@@ -348,164 +387,6 @@ def _network():
     X = rng.standard_normal((dims[0], 5))
     Y = np.array([[1.0, 0.0, 1.0, 1.0, 0.0]])
     return params, X, Y
-
-
-def _run_backprop(fn, AL, Y, caches, what):
-    """Call the learner's sweep; name a division by zero at saturated outputs."""
-    dividing = (
-        f"{what} is not right: dividing by AL (1 - AL). With predictions of "
-        f"exactly 1.0, the tutorial's dAL = -(Y / AL - (1 - Y) / (1 - AL)) "
-        f"divides by zero and every gradient becomes NaN. Start from "
-        f"dZ[L] = AL - Y and pass it to the linear step, as the chapter does."
-    )
-    try:
-        got = call(fn, AL, Y, caches, what=what)
-    except FloatingPointError as error:
-        raise CheckFailed(f"{dividing} (numpy: {error})") from error
-    if isinstance(got, dict) and not all(_finite(g) for g in got.values()):
-        raise CheckFailed(dividing)
-    return got
-
-
-def _finite(a) -> bool:
-    try:
-        return bool(np.all(np.isfinite(np.asarray(a, dtype=float))))
-    except (TypeError, ValueError):
-        return True  # not numbers: compare will say so
-
-
-def _without_dA(grads):
-    """The gradients with any dA<l> entries set aside (checked separately)."""
-    if not isinstance(grads, dict):
-        return grads
-    return {k: v for k, v in grads.items() if not str(k).startswith("dA")}
-
-
-def _backprop_mistakes(AL, Y, caches) -> list[Mistake]:
-    """What each usual slip returns on this network."""
-    wrong_key = (
-        "Layer l's gradients belong under dW<l> and db<l>: caches[l - 1] is "
-        "layer l's cache, and the last layer, caches[L - 1], is layer L."
-    )
-    missing_m = (
-        "dW = dZ A_prev^T / m and db = (row sums of dZ) / m in every layer, "
-        "the output layer included."
-    )
-    return [
-        Mistake(
-            "storing gradients under the wrong layer's key",
-            wrong_key,
-            _without_dA(_backprop_with_the_tutorials_keys(AL, Y, caches)),
-        ),
-        Mistake(
-            "storing gradients under the wrong layer's key",
-            wrong_key,
-            _backprop_keys_shifted(AL, Y, caches, shift=-1),
-        ),
-        Mistake(
-            "storing gradients under the wrong layer's key",
-            wrong_key,
-            _backprop_keys_shifted(AL, Y, caches, shift=+1),
-        ),
-        Mistake(
-            "the output gradient dAL with its sign flipped",
-            "The cost falls as AL approaches Y, so the output's gradient is "
-            "dZ[L] = AL - Y (or dAL = -(Y / AL - (1 - Y) / (1 - AL))), not Y - AL.",
-            _backprop_dAL_sign_flipped(AL, Y, caches),
-        ),
-        Mistake("a missing 1/m", missing_m, _backprop_without_1_over_m(AL, Y, caches)),
-        Mistake(
-            "a missing 1/m",
-            missing_m,
-            _backprop_without_1_over_m(AL, Y, caches, last_layer_only=True),
-        ),
-        Mistake(
-            "leaving out the sigmoid's slope in the hidden layers",
-            "Only the output layer starts from a dZ (AL - Y, the slope folded "
-            "in). Every hidden layer receives dA and must go through its "
-            "sigmoid first, dZ = dA * A * (1 - A): use one_layer_backward "
-            "there, not linear_backward.",
-            _backprop_linear_all_the_way(AL, Y, caches),
-        ),
-        Mistake(
-            "applying the sigmoid's slope twice at the output",
-            "AL - Y is already dZ[L]: the sigmoid's slope is folded in. Pass "
-            "it to the linear step (nnlib's linear_backward), not through "
-            "one_layer_backward, which would multiply by AL (1 - AL) again.",
-            _backprop_slope_twice(AL, Y, caches),
-        ),
-    ]
-
-
-def _backprop_with_the_tutorials_keys(AL, Y, caches):
-    # The tutorial files the last layer under L - 1, then the loop overwrites it.
-    L = len(caches)
-    grads = {}
-    grads[f"dA{L - 1}"], grads[f"dW{L - 1}"], grads[f"db{L - 1}"] = nnlib.linear_backward(
-        AL - Y, caches[L - 1][0]
-    )
-    for l in range(L - 2, -1, -1):
-        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = nnlib.one_layer_backward(
-            grads[f"dA{l + 1}"], caches[l]
-        )
-    return grads
-
-
-def _backprop_keys_shifted(AL, Y, caches, shift):
-    L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L + shift}"], grads[f"db{L + shift}"] = nnlib.linear_backward(
-        AL - Y, caches[L - 1][0]
-    )
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l + shift}"], grads[f"db{l + shift}"] = nnlib.one_layer_backward(
-            dA, caches[l - 1]
-        )
-    return grads
-
-
-def _backprop_dAL_sign_flipped(AL, Y, caches):
-    L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = nnlib.linear_backward(Y - AL, caches[L - 1][0])
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
-    return grads
-
-
-def _backprop_without_1_over_m(AL, Y, caches, last_layer_only=False):
-    L = len(caches)
-    grads = {}
-    dZ, dA_prev = AL - Y, None  # each layer hands dA_prev down to the one below
-    for l in range(L, 0, -1):
-        (A_prev, W, _), Z = caches[l - 1]
-        if l < L:
-            A = _sigmoid(Z)
-            dZ = dA_prev * A * (1 - A)
-        m = A_prev.shape[1] if (last_layer_only and l < L) else 1
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA_prev = W.T @ dZ
-    return grads
-
-
-def _backprop_slope_twice(AL, Y, caches):
-    L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = nnlib.one_layer_backward(AL - Y, caches[L - 1])
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.one_layer_backward(dA, caches[l - 1])
-    return grads
-
-
-def _backprop_linear_all_the_way(AL, Y, caches):
-    # The hidden layers' dA passed to the linear step as though it were dZ.
-    L = len(caches)
-    grads = {}
-    dA = AL - Y
-    for l in range(L, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = nnlib.linear_backward(dA, caches[l - 1][0])
-    return grads
 
 
 # --- the planted bug (exercise 6.3)

@@ -157,9 +157,13 @@ def logit_gradient(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
         Column i holds dL(i)/dZ[L], without the 1/m of the average.
     """
     ZL = np.asarray(ZL, dtype=float)
-    Y = np.asarray(Y, dtype=float)
-    if Y.shape != ZL.shape:
-        raise ValueError(f"Y has shape {Y.shape} but ZL has {ZL.shape}: one label column per example")
+    if ZL.ndim != 2 or ZL.shape[1] == 0:
+        raise ValueError(f"ZL must have shape (n_L, m): the last layer's logits, one column per example, "
+                         f"m at least 1; got shape {ZL.shape}")
+    if not np.all(np.isfinite(ZL)):
+        raise ValueError("ZL must hold finite logits; found inf or NaN")
+    # 0/1 labels of ZL's shape; one-hot columns for K rows
+    Y = _labels(Y, ZL.shape[0], ZL.shape[1], "Y")
     if ZL.shape[0] == 1:
         return sigmoid(ZL)[0] - Y
     return softmax(ZL) - Y

@@ -17,21 +17,9 @@ def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
     -------
     Y : ndarray of shape (K, m)
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-        raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
-    labels = np.asarray(labels)
-    if labels.ndim == 2 and labels.shape[0] == 1:
-        labels = labels[0]
-    if labels.ndim != 1:
-        raise ValueError(f"labels must have shape (1, m) or (m,): one class per example; got shape {labels.shape}")
-    whole = np.issubdtype(labels.dtype, np.integer) or (
-        np.issubdtype(labels.dtype, np.floating) and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels))
-    )
-    if not whole or labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        shown = np.unique(labels)[:5].tolist()
-        raise ValueError(f"labels must be whole numbers from 0 to {n_classes - 1}; found values such as {shown}")
+    labels = _class_labels(labels, n_classes)  # whole numbers, 0 to K - 1
     Y = np.zeros((n_classes, labels.size))
-    Y[labels.astype(np.int64), np.arange(labels.size)] = 1
+    Y[labels, np.arange(labels.size)] = 1  # row labels[i] of column i
     return Y
 
 
@@ -70,7 +58,7 @@ def softmax(Z: np.ndarray) -> np.ndarray:
         Each column positive (up to underflow) and summing to 1.
     """
     Z = _logits(Z)
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))  # the same shift as log_softmax
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))  # every exponent <= 0
     return E / np.sum(E, axis=0, keepdims=True)
 
 
@@ -148,6 +136,24 @@ def class_confusion(labels_hat: np.ndarray, labels: np.ndarray, n_classes: int) 
         raise ValueError(f"labels_hat has {Y_hat.shape[1]} labels but labels has {Y.shape[1]}: "
                          "they need one label each for the same examples")
     return (Y @ Y_hat.T).round().astype(int)  # row i, column j: examples of class i called j
+
+
+def _class_labels(labels, n_classes) -> np.ndarray:
+    """labels as a flat int array of whole numbers from 0 to n_classes - 1, or a ValueError saying what came."""
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+        raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[0] == 1:
+        labels = labels[0]
+    if labels.ndim != 1:
+        raise ValueError(f"labels must have shape (1, m) or (m,): one class per example; got shape {labels.shape}")
+    whole = np.issubdtype(labels.dtype, np.integer) or (
+        np.issubdtype(labels.dtype, np.floating) and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels))
+    )
+    if not whole or labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        shown = np.unique(labels)[:5].tolist()
+        raise ValueError(f"labels must be whole numbers from 0 to {n_classes - 1}; found values such as {shown}")
+    return labels.astype(np.int64)
 
 
 def _one_hot_like(Y, Z: np.ndarray) -> np.ndarray:

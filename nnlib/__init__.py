@@ -15,7 +15,7 @@ book's appendix "How fast is from scratch?" builds it step by step.
 is validated at the entry points (``_validate``); the exercises' checkers
 are ``nnlib.check``. Beyond the tutorial's network: ``rectifier`` (relu,
 relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
-softmax_cost) for many classes, with ``load_digits`` to learn them on;
+softmax_cost, softmax_gradient, class_confusion) for many classes, with ``load_digits`` to learn them on;
 ``deep`` (model_forward, model_backward, logit_cost, logit_gradient,
 train_model), a network of either hidden activation read from its logits,
 with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam); ``autodiff`` (Tensor,
@@ -49,7 +49,7 @@ from nnlib.gradient_checking import (
 )
 from nnlib.params import init_params
 from nnlib.rectifier import relu, relu_backward
-from nnlib.multiclass import log_softmax, one_hot, softmax, softmax_cost
+from nnlib.multiclass import class_confusion, log_softmax, one_hot, softmax, softmax_cost, softmax_gradient
 from nnlib.training import accuracy, predict, train
 from nnlib.training import train_with_validation
 from nnlib.metrics import confusion_matrix, precision, recall
@@ -91,6 +91,8 @@ __all__ = [
     "softmax",
     "log_softmax",
     "softmax_cost",
+    "softmax_gradient",
+    "class_confusion",
     "Tensor",
     "autodiff_grads",
     "sum_to_shape",

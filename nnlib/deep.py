@@ -167,10 +167,7 @@ def logit_gradient(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     dZL : ndarray of the shape of ZL
         Column i holds dL(i)/dZ[L], without the 1/m of the average.
     """
-    ZL = np.asarray(ZL, dtype=float)
-    Y = np.asarray(Y, dtype=float)
-    if Y.shape != ZL.shape:
-        raise ValueError(f"Y has shape {Y.shape} but ZL has {ZL.shape}: one label column per example")
+    ZL, Y = _logits_and_labels(ZL, Y)  # finite logits, labels of their shape
     if ZL.shape[0] == 1:
         return sigmoid(ZL)[0] - Y
     return softmax(ZL) - Y
@@ -325,6 +322,17 @@ def _accuracy(ZL: np.ndarray, Y: np.ndarray) -> float:
     if ZL.shape[0] == 1:
         return float(np.mean((ZL > 0) == (Y == 1)))
     return float(np.mean(np.argmax(ZL, axis=0) == np.argmax(Y, axis=0)))
+
+
+def _logits_and_labels(ZL, Y) -> tuple[np.ndarray, np.ndarray]:
+    """ZL as finite (n_L, m) logits and Y as its labels (0/1, one-hot for n_L > 1), or a ValueError."""
+    ZL = np.asarray(ZL, dtype=float)
+    if ZL.ndim != 2 or ZL.shape[1] == 0:
+        raise ValueError(f"ZL must have shape (n_L, m): one column of logits per example, m at least 1; "
+                         f"got shape {ZL.shape}")
+    if not np.all(np.isfinite(ZL)):
+        raise ValueError("ZL must hold finite logits; found inf or NaN")
+    return ZL, _labels(Y, ZL.shape[0], ZL.shape[1], "Y")
 
 
 def _labels(Y, n_L: int, m: int, name: str) -> np.ndarray:

@@ -696,6 +696,92 @@ def plot_straight_and_bent(X: np.ndarray, Y: np.ndarray, epochs: int = 2000,
     return axes, params
 
 
+# Chapter 12: Many classes: softmax on the digits
+
+
+def plot_digits(X: np.ndarray, titles: list[str], axes=None, cmap: str = "gray_r"):
+    """Draw 8x8 digit images, one per Axes, each with its title (its label, or "true -> predicted").
+
+    Parameters
+    ----------
+    X : ndarray of shape (64, n)
+        n images, one per column, as ``load_digits`` returns them (raw pixel
+        counts 0 to 16; a standardised copy would show contrast, not ink).
+    titles : list of n str
+    axes : array of at least n matplotlib Axes, optional
+        Made as a grid of up to 10 columns when not given; Axes beyond n
+        are turned off.
+    cmap : str, default "gray_r"
+        Dark ink on a light ground.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] != 64:
+        raise ValueError(f"X must have shape (64, n): one 8x8 image per column; got shape {X.shape}")
+    n = X.shape[1]
+    if len(titles) != n:
+        raise ValueError(f"give one title per image: {n} images but {len(titles)} titles")
+    if axes is None:
+        cols = min(n, 10)
+        rows = max(1, -(-n // cols))
+        _, axes = plt.subplots(rows, cols, figsize=(0.9 * cols + 0.4, 1.1 * rows + 0.5), squeeze=False)
+    axes = np.ravel(axes)
+    if len(axes) < n:
+        raise ValueError(f"{n} images need at least {n} Axes; got {len(axes)}")
+    for i, ax in enumerate(axes):
+        ax.set_axis_off()
+        if i < n:
+            ax.imshow(X[:, i].reshape(8, 8), cmap=cmap, vmin=0, vmax=16, interpolation="nearest")
+            ax.set_title(titles[i], fontsize=9)
+        _opaque_background(ax)
+    return axes
+
+
+def plot_class_confusion(counts: np.ndarray, ax=None, class_names=None):
+    """Draw a K-class confusion matrix as a grid of counts, true class down, predicted across.
+
+    The diagonal (right answers) would swamp the colour scale, so the colours
+    show the mistakes only; every cell is labelled with its count.
+
+    Parameters
+    ----------
+    counts : ndarray of int, shape (K, K)
+        From ``class_confusion``: ``counts[i, j]`` examples of class i
+        predicted as j.
+    ax : matplotlib Axes, optional
+    class_names : list of K str, optional
+        Default: "0", "1", ..., "K-1".
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"counts must be a square (K, K) array; got shape {counts.shape}")
+    K = counts.shape[0]
+    names = [str(k) for k in range(K)] if class_names is None else list(class_names)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 4.6))
+    mistakes = np.where(np.eye(K, dtype=bool), 0, counts)
+    image = ax.imshow(mistakes, cmap="Reds", vmin=0, vmax=max(1, mistakes.max()))
+    for i in range(K):
+        for j in range(K):
+            dark = i != j and mistakes[i, j] > 0.6 * mistakes.max()
+            ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(K), names)
+    ax.set_yticks(range(K), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.figure.colorbar(image, ax=ax, label="number of mistakes (off the diagonal)")
+    _opaque_background(ax)
+    return ax
+
+
 # Chapter 15: Automatic differentiation
 
 

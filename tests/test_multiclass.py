@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlib.multiclass import log_softmax, one_hot, softmax, softmax_cost
+from nnlib.multiclass import class_confusion, log_softmax, one_hot, softmax, softmax_cost, softmax_gradient
 
 U = np.finfo(float).eps / 2  # the unit roundoff of float64
 
@@ -98,3 +98,65 @@ def test_bad_logits_get_a_clear_error(function, Z, message):
 def test_softmax_cost_wants_one_hot_labels_of_the_same_shape(Y, message):
     with pytest.raises(ValueError, match=message):
         softmax_cost(np.zeros((2, 2)), Y)
+
+
+def test_softmax_gradient_is_the_central_difference_of_the_cost_times_m(rng):
+    # Per example: m times the slope of the average cost J (the bound as in the test above).
+    K, m, h = 4, 6, 1e-5
+    Z = rng.normal(scale=2, size=(K, m))
+    Y = one_hot(rng.integers(0, K, size=m), K)
+    numeric = np.zeros_like(Z)
+    for index in np.ndindex(*Z.shape):
+        up, down = Z.copy(), Z.copy()
+        up[index] += h
+        down[index] -= h
+        numeric[index] = (softmax_cost(up, Y) - softmax_cost(down, Y)) / (2 * h)
+    np.testing.assert_allclose(softmax_gradient(Z, Y), m * numeric, rtol=0, atol=m * 1e-8)
+
+
+def test_softmax_gradient_of_huge_logits_is_exact():
+    Z = np.array([[900.0, -5.0], [0.0, -900.0], [-900.0, 0.0]])
+    Y = one_hot(np.array([2, 2]), 3)
+    P = np.array([[1.0, np.exp(-5.0) / (1 + np.exp(-5.0))], [0.0, 0.0], [0.0, 1 / (1 + np.exp(-5.0))]])
+    np.testing.assert_allclose(softmax_gradient(Z, Y), P - Y, rtol=0, atol=4 * U)
+
+
+@pytest.mark.parametrize("Z, Y, message", [
+    (np.zeros((2, 2)), np.eye(3), "shape"),
+    (np.zeros((2, 2)), np.ones((2, 2)), "one-hot"),
+    (np.array([[np.inf], [0.0]]), np.array([[1.0], [0.0]]), "finite"),
+    (np.zeros(3), np.array([0.0, 1.0, 0.0]), "shape"),
+])
+def test_softmax_gradient_says_what_is_wrong(Z, Y, message):
+    with pytest.raises(ValueError, match=message):
+        softmax_gradient(Z, Y)
+
+
+def test_class_confusion_counts_true_rows_against_predicted_columns():
+    labels = np.array([[0, 0, 1, 2, 2, 2]])
+    labels_hat = np.array([[0, 1, 1, 2, 0, 2]])
+    counts = class_confusion(labels_hat, labels, 3)
+    np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert counts.dtype.kind == "i"
+    # flat labels too; every example counted once; the diagonal is the right answers
+    assert np.array_equal(class_confusion(labels_hat[0], labels[0], 3), counts)
+    assert counts.sum() == 6 and np.trace(counts) == np.sum(labels == labels_hat)
+
+
+def test_class_confusion_of_two_classes_is_chapter_8s_confusion_matrix(rng):
+    from nnlib.metrics import confusion_matrix
+
+    Y = (rng.random((1, 50)) < 0.4).astype(int)
+    Y_hat = (rng.random((1, 50)) < 0.5).astype(int)
+    np.testing.assert_array_equal(class_confusion(Y_hat, Y, 2), confusion_matrix(Y_hat, Y))
+
+
+@pytest.mark.parametrize("labels_hat, labels, k, message", [
+    (np.array([[0, 1]]), np.array([[0, 1, 1]]), 2, "one label each"),
+    (np.array([[0, 3]]), np.array([[0, 1]]), 3, "from 0 to 2"),
+    (np.array([[0, 1]]), np.array([[0.5, 1]]), 3, "whole numbers"),
+    (np.array([[0, 1]]), np.array([[0, 1]]), 1, "at least 2"),
+])
+def test_class_confusion_says_what_is_wrong(labels_hat, labels, k, message):
+    with pytest.raises(ValueError, match=message):
+        class_confusion(labels_hat, labels, k)

@@ -299,3 +299,38 @@ def test_hidden_lines_are_where_each_unit_outputs_one_half():
     with pytest.raises(ValueError, match="hidden layer"):
         plot_hidden_lines(init_params([2, 1]), X, Y)
     plt.close("all")
+
+
+# Chapter 12: Many classes: softmax on the digits
+
+
+def test_plot_digits_draws_each_image_as_8_by_8_with_its_title():
+    from nnlib.plots import plot_digits
+
+    X = np.arange(64 * 3, dtype=float).reshape(3, 64).T % 17  # three images, ink 0 to 16
+    axes = plot_digits(X, ["a", "b", "c"])
+    shown = [ax for ax in axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["a", "b", "c"]
+    for ax, column in zip(shown, X.T):
+        np.testing.assert_array_equal(ax.images[0].get_array(), column.reshape(8, 8))  # row by row
+    with pytest.raises(ValueError, match="one title per image"):
+        plot_digits(X, ["a"])
+    with pytest.raises(ValueError, match=r"\(64, n\)"):
+        plot_digits(X.T, ["a", "b", "c"])
+    plt.close("all")
+
+
+def test_plot_class_confusion_labels_every_count_and_colours_mistakes_only():
+    from nnlib.plots import plot_class_confusion
+
+    counts = np.array([[50, 2, 0], [1, 40, 7], [0, 3, 45]])
+    ax = plot_class_confusion(counts)
+    texts = [t.get_text() for t in ax.texts]
+    assert sorted(texts) == sorted(str(c) for c in counts.ravel())
+    colours = ax.images[0].get_array()
+    np.testing.assert_array_equal(np.diag(colours), 0)  # the diagonal would swamp the scale
+    assert colours.max() == 7
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    with pytest.raises(ValueError, match="square"):
+        plot_class_confusion(np.zeros((2, 3)))
+    plt.close("all")

@@ -22,5 +22,6 @@ from nnlib.check._ch08_train import *  # noqa: F401,F403
 from nnlib.check._ch09_gradcheck import *  # noqa: F401,F403
 from nnlib.check._ch10_initialisation import *  # noqa: F401,F403
 from nnlib.check._ch11_relu import *  # noqa: F401,F403
+from nnlib.check._ch12_softmax import *  # noqa: F401,F403
 from nnlib.check._ch13_optimisers import *  # noqa: F401,F403
 from nnlib.check._ch15_autodiff import *  # noqa: F401,F403

@@ -36,6 +36,7 @@ from nnlib.backward import backprop, linear_backward, one_layer_backward
 from nnlib.cost import cost_from_logits, cost_function
 from nnlib.datasets import load_breast_cancer, load_digits, make_moons, standardize, train_test_split
 from nnlib.datasets import train_val_test_split
+from nnlib.deep import l2_gradient
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
 from nnlib.gradient_checking import (
@@ -89,6 +90,7 @@ __all__ = [
     "softmax",
     "log_softmax",
     "softmax_cost",
+    "l2_gradient",
 ]
 
 __version__ = "0.1.0"

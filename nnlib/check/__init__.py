@@ -21,3 +21,4 @@ from nnlib.check._ch07_update import *  # noqa: F401,F403
 from nnlib.check._ch08_train import *  # noqa: F401,F403
 from nnlib.check._ch09_gradcheck import *  # noqa: F401,F403
 from nnlib.check._ch10_initialisation import *  # noqa: F401,F403
+from nnlib.check._ch14_regularisation import *  # noqa: F401,F403

@@ -18,7 +18,9 @@ relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
 softmax_cost) for many classes, with ``load_digits`` to learn them on;
 ``deep`` (model_forward, model_backward, logit_cost, logit_gradient,
 train_model), a network of either hidden activation read from its logits,
-with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam).
+with L2 and dropout (``l2_gradient``, the L2 penalty's gradient, is exported
+here for the hidden tests of the exercise that asks for it); ``optimisers``
+(GradientDescent, Momentum, Adam).
 
 Shapes: one example per column, everywhere.
 

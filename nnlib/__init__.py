@@ -15,11 +15,14 @@ book's appendix "How fast is from scratch?" builds it step by step.
 is validated at the entry points (``_validate``); the exercises' checkers
 are ``nnlib.check``. Beyond the tutorial's network: ``rectifier`` (relu,
 relu_backward) and ``multiclass`` (one_hot, softmax, log_softmax,
-softmax_cost, softmax_gradient, class_confusion) for many classes, with ``load_digits`` to learn them on;
+softmax_cost, softmax_gradient, class_confusion) for many classes, with
+``load_digits`` to learn them on;
 ``deep`` (model_forward, model_backward, logit_cost, logit_gradient,
 train_model), a network of either hidden activation read from its logits,
-with L2 and dropout; ``optimisers`` (GradientDescent, Momentum, Adam); ``autodiff`` (Tensor,
-autodiff_grads), the same gradients by automatic differentiation.
+with L2 and dropout (``l2_gradient``, the L2 penalty's gradient, is exported
+here for the hidden tests of the exercise that asks for it); ``optimisers``
+(GradientDescent, Momentum, Adam); ``autodiff`` (Tensor, autodiff_grads), the
+same gradients by automatic differentiation.
 
 Shapes: one example per column, everywhere.
 
@@ -38,6 +41,7 @@ from nnlib.backward import backprop, linear_backward, one_layer_backward
 from nnlib.cost import cost_from_logits, cost_function
 from nnlib.datasets import load_breast_cancer, load_digits, make_moons, standardize, train_test_split
 from nnlib.datasets import train_val_test_split
+from nnlib.deep import l2_gradient
 from nnlib.display import show_source
 from nnlib.forward import forward_prop
 from nnlib.gradient_checking import (
@@ -96,6 +100,7 @@ __all__ = [
     "Tensor",
     "autodiff_grads",
     "sum_to_shape",
+    "l2_gradient",
 ]
 
 __version__ = "0.1.0"

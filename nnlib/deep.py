@@ -177,23 +177,79 @@ def l2_penalty(params: dict[str, np.ndarray], l2: float, m: int) -> float:
     """The weight-decay term added to the cost: (l2 / (2 m)) times the sum of every squared weight.
 
     The biases are left out, as is usual: they shift a unit, they do not
-    make it more sensitive to its inputs. Its gradient is (l2 / m) W[l]
-    for each W[l], which ``train_model`` adds to dW[l].
+    make it more sensitive to its inputs. ``l2_gradient`` gives its
+    gradient, which ``train_model`` adds to the cost's.
 
     Parameters
     ----------
     params : dict of str to ndarray
+        ``W1, b1, ..., WL, bL``.
     l2 : float
         The strength lambda, zero or more.
     m : int
-        The number of examples the cost averages over.
+        The number of training examples the cost averages over.
 
     Returns
     -------
     penalty : float
     """
+    l2, m = _l2(l2), _count(m)
     L = len(params) // 2
     return float(l2 / (2 * m) * sum(np.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1)))
+
+
+def l2_gradient(params: dict[str, np.ndarray], l2: float, m: int) -> dict[str, np.ndarray]:
+    """The gradient of ``l2_penalty``: (l2 / m) W[l] for each weight matrix, 0 for each bias.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        ``W1, b1, ..., WL, bL``.
+    l2 : float
+        The strength lambda, zero or more.
+    m : int
+        The number of training examples the cost averages over.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        ``grads["dW<l>"]`` and ``grads["db<l>"]``, shaped like ``W<l>`` and
+        ``b<l>``, as ``model_backward`` returns them.
+    """
+    l2, m = _l2(l2), _count(m)
+    L = len(params) // 2
+    grads = {}
+    for l in range(1, L + 1):
+        grads[f"dW{l}"] = (l2 / m) * params[f"W{l}"]
+        grads[f"db{l}"] = np.zeros_like(params[f"b{l}"], dtype=float)
+    return grads
+
+
+def best_epoch(val_costs) -> int:
+    """The epoch of the lowest validation cost, counted from 0: where early stopping would stop.
+
+    Training for ``best_epoch(history["val_cost"]) + 1`` epochs with the
+    same seed and settings gives the weights of that epoch. On a tie the
+    earliest epoch wins.
+
+    Parameters
+    ----------
+    val_costs : sequence of float
+        The validation cost after each epoch (``history["val_cost"]`` of
+        ``train_model``), at least one.
+
+    Returns
+    -------
+    epoch : int
+    """
+    costs = np.asarray(val_costs, dtype=float)
+    if costs.ndim != 1 or costs.size == 0:
+        raise ValueError(
+            f"val_costs must be a non-empty list of costs, one per epoch; got shape {costs.shape}"
+        )
+    if not np.all(np.isfinite(costs)):
+        raise ValueError("val_costs must be finite numbers; got NaN or infinity")
+    return int(np.argmin(costs))
 
 
 def predict_labels(X: np.ndarray, params: dict[str, np.ndarray], hidden: str = "relu") -> np.ndarray:
@@ -252,7 +308,9 @@ def train_model(
     batch_size : int or None, default None
         Examples per step; None takes all m (one step per epoch).
     l2 : float, default 0.0
-        Weight-decay strength lambda (``l2_penalty``); 0 turns it off.
+        Weight-decay strength lambda: every batch's cost gets
+        ``l2_penalty(params, l2, m)``, m the training set's size, and its
+        gradient ``l2_gradient``; 0 turns it off.
     keep_prob : float in (0, 1], default 1.0
         Dropout's probability of keeping a hidden unit; 1 turns it off.
     seed : int or None, default 0
@@ -285,8 +343,7 @@ def train_model(
         batch_size = m
     elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be None (all examples) or a whole number from 1; got {batch_size!r}")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not np.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a number, zero or more; got {l2!r}")
+    l2 = _l2(l2)
     rng = np.random.default_rng(seed)
     keep_prob = _keep_prob(keep_prob, rng)
     _activation(hidden)
@@ -302,13 +359,16 @@ def train_model(
     for _ in range(int(epochs)):
         costs = []
         for batch in minibatches(m, batch_size, rng):
-            X_b, Y_b, m_b = X[:, batch], Y[:, batch], len(batch)
+            X_b, Y_b = X[:, batch], Y[:, batch]
             ZL, caches = model_forward(X_b, params, hidden, keep_prob, rng)
-            costs.append(logit_cost(ZL, Y_b) + l2_penalty(params, l2, m_b))
+            # The penalty is the whole training set's, (l2 / 2m) sum W^2, in
+            # every batch: each batch's gradient then estimates the full
+            # regularised cost's without bias, whatever the batch's size.
+            costs.append(logit_cost(ZL, Y_b) + l2_penalty(params, l2, m))
             grads = model_backward(logit_gradient(ZL, Y_b), caches, hidden)
-            if l2:
+            if l2:  # l2_gradient's (l2 / m) W; the biases are not penalised
                 for l in range(1, L + 1):
-                    grads[f"dW{l}"] = grads[f"dW{l}"] + (l2 / m_b) * params[f"W{l}"]
+                    grads[f"dW{l}"] = grads[f"dW{l}"] + (l2 / m) * params[f"W{l}"]
             params = optimiser.step(params, grads)
         history["cost"].append(sum(costs) / len(costs))
         if validating:
@@ -352,6 +412,18 @@ def _activation(hidden):
     return ACTIVATIONS[hidden]
 
 
+def _l2(l2) -> float:
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not np.isfinite(l2) or l2 < 0:
+        raise ValueError(f"l2 must be a number, zero or more; got {l2!r}")
+    return float(l2)
+
+
+def _count(m) -> int:
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
+        raise ValueError(f"m must be the number of training examples, a whole number from 1; got {m!r}")
+    return int(m)
+
+
 def _keep_prob(keep_prob, rng) -> float:
     if isinstance(keep_prob, bool) or not isinstance(keep_prob, numbers.Real) or not 0 < keep_prob <= 1:
         raise ValueError(f"keep_prob must be a probability above 0 and at most 1; got {keep_prob!r}")
@@ -364,5 +436,5 @@ def _keep_prob(keep_prob, rng) -> float:
 
 __all__ = [
     "model_forward", "model_backward", "logit_cost", "logit_gradient",
-    "l2_penalty", "predict_labels", "train_model",
+    "l2_penalty", "l2_gradient", "best_epoch", "predict_labels", "train_model",
 ]

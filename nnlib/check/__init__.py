@@ -24,4 +24,5 @@ from nnlib.check._ch10_initialisation import *  # noqa: F401,F403
 from nnlib.check._ch11_relu import *  # noqa: F401,F403
 from nnlib.check._ch12_softmax import *  # noqa: F401,F403
 from nnlib.check._ch13_optimisers import *  # noqa: F401,F403
+from nnlib.check._ch14_regularisation import *  # noqa: F401,F403
 from nnlib.check._ch15_autodiff import *  # noqa: F401,F403

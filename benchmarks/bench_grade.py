@@ -43,8 +43,8 @@ def make_class(folder: Path, size: int) -> None:
 
 def coursework(build: Path, *args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "instructor" / "coursework.py"), "--build", str(build), *args],
-                   check=True, capture_output=True, text=True)
+    subprocess.run([sys.executable, "-m", "coursework", "--build", str(build), *args],
+                   check=True, capture_output=True, text=True, cwd=ROOT)
     return time.perf_counter() - start
 
 

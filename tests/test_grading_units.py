@@ -15,16 +15,11 @@ import nbformat
 import numpy as np
 import pytest
 
+import nnlib
+from coursework import intake, judge, publish
+from coursework.wall import harvest, plain_data
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "instructor"))
-
-import harvest  # noqa: E402
-import intake  # noqa: E402
-import judge  # noqa: E402
-import plain_data  # noqa: E402
-import publish  # noqa: E402
-
-import nnlib  # noqa: E402
 
 
 # ---------------------------------------------------------------- plain data
@@ -299,7 +294,7 @@ def test_a_submission_is_one_regular_file(tmp_path):
 def quota():
     import os
 
-    import quota as quotas
+    from coursework import quota as quotas
 
     found = quotas.detect(f"nnlib-grade-test-{os.getpid()}")
     if not found.version:
@@ -339,3 +334,25 @@ def test_a_submissions_processes_share_one_process_quota(quota):
                          timeout=120).stdout
     group.remove()
     assert "refused after" in out and int(out.split()[2]) < 8
+
+
+# ---------------------------------------------------------------- the wall
+
+
+def test_the_wall_imports_nothing_of_the_grader():
+    # coursework/wall/ is all of ours that a sandbox holds: it imports only itself, the standard
+    # library, numpy and Jupyter's client, never the rest of coursework (which the sandbox lacks).
+    import ast
+
+    allowed = set(sys.stdlib_module_names) | {"numpy", "nbformat", "nbclient"}
+    for path in sorted((ROOT / "coursework" / "wall").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level <= 1, f"{path.name} reaches outside wall/: from {'.' * node.level}{node.module}"
+                names = [] if node.level else [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] in allowed, f"{path.name} imports {name}, which a sandbox may not have"

@@ -42,13 +42,14 @@ def setup_course() -> None:
 
 
 def nbgrader_api(timeout: int | None = None, autograde_steps: list | None = None,
-                 feedback_steps: list | None = None):
+                 feedback_steps: list | None = None, leave_out: tuple = ()):
     """nbgrader's Python API on the course folder, configured by its nbgrader_config.py.
 
     One process for all the work: each nbgrader command started afresh would
     spend some six seconds importing Jupyter before doing anything.
     ``autograde_steps`` and ``feedback_steps``, when given, replace nbgrader's
     preprocessors of ``autograde`` and ``generate_feedback`` (see steps.py).
+    ``leave_out`` adds names to the files nbgrader's commands leave alone.
     """
     import logging
     import warnings
@@ -69,7 +70,9 @@ def nbgrader_api(timeout: int | None = None, autograde_steps: list | None = None
         config.Autograde.autograde_preprocessors = autograde_steps
     if feedback_steps is not None:
         config.GenerateFeedback.preprocessors = feedback_steps
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    coursedir = CourseDirectory(config=config)
+    coursedir.ignore = [*coursedir.ignore, *leave_out]
+    api = NbGraderAPI(coursedir=coursedir, config=config)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # nbgrader's gradebook warns (SQLAlchemy) when it records a submission it could not grade.
     warnings.filterwarnings("ignore", module="nbgrader")

@@ -35,7 +35,12 @@ GiB = 1024**3
 
 
 def font_list() -> Path:
-    """matplotlib's list of the machine's fonts, made once, so that no sandbox has to scan them."""
+    """matplotlib's list of the machine's fonts, made once, so that no sandbox has to scan them.
+
+    Each sandbox gets it read-only (sandbox.run's ``fonts``) and the runner copies
+    it into the kernel's MPLCONFIGDIR: without it, every kernel that imports
+    matplotlib scanned the fonts again, about a second per submission.
+    """
     folder = folders.COURSE / "grading" / "matplotlib"
     if not any(folder.glob("fontlist-*.json")):
         folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,83 @@ def _start_worker(slots, course: str, timeout: int | None, limits, sandboxed: bo
     folders.use_course(Path(course))
     _WORKER.update(slot=slots.get(), limits=limits, sandboxed=sandboxed, plans={}, info={}, quota=quota,
                    grader=grader_limits, count=0, markdown={}, plan=_plan, public_markdown=_public_markdown)
-    _WORKER["api"] = folders.nbgrader_api(timeout, steps.autograde_steps(_WORKER), steps.feedback_steps(_WORKER))
+    # nbgrader's autograde would copy the source's other files, the student edition of nnlib (some 80
+    # of them), into every graded submission and its feedback: the sandbox uses the grading edition.
+    _WORKER["api"] = folders.nbgrader_api(timeout, steps.autograde_steps(_WORKER), steps.feedback_steps(_WORKER),
+                                          leave_out=("nnlib",))
+    _WORKER["fonts"] = folders.COURSE / "grading" / "matplotlib"
+    _keep_compiled_templates()
+
+
+def _keep_compiled_templates() -> None:
+    """Jinja's compiled templates, kept in memory for every exporter of this worker.
+
+    nbgrader makes a new HTML exporter, so a new Jinja environment, for each
+    feedback page, and each compiled the feedback template's dozen files again
+    (about half a second a page). A jinja2 BytecodeCache keyed, as Jinja keys
+    it, by each file's name and the checksum of its source keeps them instead:
+    a changed template is compiled afresh.
+    """
+    from jinja2 import BytecodeCache
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    if getattr(TemplateExporter._create_environment, "nnlib_cached", False):
+        return
+
+    class InMemory(BytecodeCache):
+        def __init__(self):
+            self.store = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    cache = InMemory()
+    create = TemplateExporter._create_environment
+
+    def create_environment(self):
+        environment = create(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    create_environment.nnlib_cached = True
+    TemplateExporter._create_environment = create_environment
+
+
+def _warm_up(chapter: str) -> None:
+    """Render the chapter's released notebook as feedback once, here, before any submission's fork.
+
+    Each submission is graded in a fork of this worker (:func:`_grade_one`),
+    and what a fork imports, compiles or caches is gone when it exits. Done
+    here first, the imports of the renderer (mistune, pygments, bs4, nh3),
+    its regular expressions and the compiled templates are the worker's, and
+    every fork starts with them. Nothing of a submission is involved.
+    """
+    if _WORKER.get("warm"):
+        return
+    _WORKER["warm"] = True
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config import Config
+
+    api = _WORKER["api"]
+    app = GenerateFeedback(coursedir=api.coursedir, parent=api)
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    app.update_config(config)
+    nb = nbformat.read(folders.COURSE / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+    for cell in nb.cells:  # as nbgrader's GetGrades leaves them
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader.update(score=0, points=cell.metadata.nbgrader.get("points", 0))
+    resources = {"nbgrader": {"notebook": chapter, "score": 0, "max_score": 0, "late_penalty": 0}}
+    try:
+        page, _ = HTMLExporter(parent=app, config=app.config).from_notebook_node(nb, resources=resources)
+        publish.sanitise_page(page)
+    except Exception:  # noqa: BLE001 - a warm-up only: grading renders every page itself
+        pass
 
 
 def _plan(chapter: str):
@@ -87,6 +168,8 @@ def _grade_one(pair: tuple[str, str]) -> dict:
     student, chapter = pair
     _plan(chapter)  # planned once per worker, before the fork
     _public_markdown(chapter)
+    scores.chapter_points(chapter)
+    _warm_up(chapter)
     _WORKER["count"] += 1  # names the submission's cgroup
     limits = _WORKER["grader"]
     start = time.perf_counter()

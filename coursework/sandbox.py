@@ -159,11 +159,13 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
 
 
 def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bool = True,
-        group=None) -> dict:
+        group=None, fonts: Path | None = None) -> dict:
     """Run ``wall/runner.py`` on ``job`` (see there); return its result, or a note of what stopped it.
 
     ``group`` is the sandbox's cgroup (quota.Group), which it enters before it
-    starts. What comes back is read up to ``limits.result_cap`` bytes (and the
+    starts. ``fonts`` is matplotlib's font list, made once by the grader, which
+    the kernel is given (read-only) instead of scanning the fonts itself.
+    What comes back is read up to ``limits.result_cap`` bytes (and the
     runner's standard error up to ``limits.log_cap``): past that, the sandbox is stopped.
     """
     job = dict(job, cell_timeout=limits.cell_timeout, output_cap=limits.output_cap,
@@ -171,11 +173,16 @@ def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bo
     # -P: the runner's folder (where the kernel writes) is not on its path; PYTHONPATH names the wall alone.
     runner = ["python" if sandboxed else sys.executable, "-s", "-P", "-m", "wall.runner"]
     with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as scratch:
+        binds = [(str(nnlib_dir), "/job/work/nnlib")]
+        if fonts is not None and fonts.is_dir():
+            binds.append((str(fonts), "/job/matplotlib"))
         if sandboxed:
-            cmd = command(runner, limits, slot, [(str(nnlib_dir), "/job/work/nnlib")])
+            cmd = command(runner, limits, slot, binds)
             cwd = None
         else:
             shutil.copytree(nnlib_dir, Path(scratch) / "nnlib")
+            if fonts is not None and fonts.is_dir():
+                shutil.copytree(fonts, Path(scratch) / ".matplotlib")
             shutil.copytree(WALL, Path(scratch) / "lib" / "wall", ignore=shutil.ignore_patterns("__pycache__"))
             cmd, cwd = runner, scratch
         code, out, err, why = run_capped(cmd, json.dumps(job).encode(), limits.seconds, limits.result_cap,

@@ -11,6 +11,7 @@ as a spreadsheet formula.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from pathlib import Path
 
@@ -83,7 +84,13 @@ def score_row(student: str, chapter: str, result, seconds: float, info: dict) ->
 
 def chapter_points(chapter: str) -> float:
     """The points of a chapter: every graded cell's, as the course's source notebook gives them."""
-    nb = nbformat.read(folders.COURSE / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+    path = folders.COURSE / "source" / chapter / f"{chapter}.ipynb"
+    return _points(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _points(path: str, modified: int) -> float:
+    nb = nbformat.read(path, as_version=4)
     return float(sum(cells.points(c) for c in nb.cells if cells.is_graded(c)))
 
 

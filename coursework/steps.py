@@ -63,7 +63,8 @@ def sandboxed_execute(worker: dict):
                                            limits.cpus, limits.processes) if worker["quota"] else None
             try:
                 result = sandbox.run(job, folders.COURSE / "grading" / chapter / "nnlib", limits,
-                                     slot=worker["slot"], sandboxed=worker["sandboxed"], group=group)
+                                     slot=worker["slot"], sandboxed=worker["sandboxed"], group=group,
+                                     fonts=worker.get("fonts"))
             finally:
                 if group is not None:
                     peak = group.peak_memory()

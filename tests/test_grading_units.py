@@ -190,9 +190,9 @@ def test_a_hidden_failure_shows_no_value(sigmoid_plan):
     assert "FAILED" in text and "0.123" not in text
 
 
-def test_a_change_in_place_fails_the_hidden_cases(backprop_plan):
+def test_a_change_in_place_fails_the_check_and_the_hidden_cases(backprop_plan):
     # Right values, and the caller's dA changed too: the harvest says so with "after", and the
-    # hidden cases fail it. (The chapter's public check of one_layer_backward does not look.)
+    # hidden cases fail it; so does the chapter's public check of one_layer_backward, replayed.
     answers = []
     for item in backprop_plan.items:
         if item["name"] != "my_one_layer_backward":
@@ -204,9 +204,12 @@ def test_a_change_in_place_fails_the_hidden_cases(backprop_plan):
     verdicts = judge.judge(backprop_plan, answers)
     assert verdicts["ex6_1_hidden"].earned == 0
     assert "changes its inputs in place" in verdicts["ex6_1_hidden"].reason
+    assert verdicts["ex6_1_check"].earned == 0
+    assert "changes its inputs in place (dA changed)" in verdicts["ex6_1_check"].reason
     # Without "after", the same values pass: the in-place change is what failed.
     verdicts = judge.judge(backprop_plan, [{k: v for k, v in a.items() if k != "after"} for a in answers])
     assert verdicts["ex6_1_hidden"].earned == 2
+    assert verdicts["ex6_1_check"].earned == backprop_plan.cells["ex6_1_check"].points > 0
 
 
 # ---------------------------------------------------------------- publish

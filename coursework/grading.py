@@ -54,10 +54,11 @@ _WORKER: dict = {}
 
 
 def _start_worker(slots, course: str, timeout: int | None, limits, sandboxed: bool, quota,
-                  grader_limits: dict) -> None:
+                  grader_limits: dict, mathjax: bool = False) -> None:
     folders.use_course(Path(course))
     _WORKER.update(slot=slots.get(), limits=limits, sandboxed=sandboxed, plans={}, info={}, quota=quota,
-                   grader=grader_limits, count=0, markdown={}, plan=_plan, public_markdown=_public_markdown)
+                   grader=grader_limits, count=0, markdown={}, plan=_plan, public_markdown=_public_markdown,
+                   mathjax=mathjax)
     # nbgrader's autograde would copy the source's other files, the student edition of nnlib (some 80
     # of them), into every graded submission and its feedback: the sandbox uses the grading edition.
     _WORKER["api"] = folders.nbgrader_api(timeout, steps.autograde_steps(_WORKER), steps.feedback_steps(_WORKER),
@@ -254,7 +255,9 @@ def _grade_here(student: str, chapter: str, start: float) -> dict:
     feedback = api.generate_feedback(chapter, student, force=True)
     page = folders.COURSE / "feedback" / student / chapter / f"{chapter}.html"
     if page.is_file() and not page.is_symlink():
-        page.write_text(publish.sanitise_page(page.read_text(errors="replace")))
+        # The course's MathJax, beside the students' folders: feedback/<student>/<chapter>/ is two below.
+        mathjax = f"../../{publish.MATHJAX_FOLDER}" if _WORKER.get("mathjax") else None
+        page.write_text(publish.sanitise_page(page.read_text(errors="replace"), mathjax))
     seconds = time.perf_counter() - start
     logs = folders.COURSE / "logs"
     info = _WORKER["info"].pop((student, chapter), {})
@@ -315,6 +318,9 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
             editions.make_student([chapter])
         editions.grading_nnlib(chapter)
     font_list()
+    mathjax = publish.install_mathjax(folders.COURSE / "feedback")
+    if mathjax is None:
+        print("No MathJax (the PyPI package sphinx-mathjax-offline) to copy: feedback shows formulas as TeX.")
     by_pair = {(e.student, e.chapter): e for e in entries}
     for student, chapter in pairs:
         target = folders.COURSE / "submitted" / student / chapter
@@ -349,7 +355,7 @@ def grade(folder: Path, timeout: int | None, jobs: int | None = None, limits=Non
         slots.put(first_slot + slot)
     try:
         if pairs:
-            setup = (slots, str(folders.COURSE), timeout, limits, sandboxed, quota, grader_limits)
+            setup = (slots, str(folders.COURSE), timeout, limits, sandboxed, quota, grader_limits, mathjax is not None)
             with ProcessPoolExecutor(jobs, context, _start_worker, setup) as pool:
                 for done in as_completed([pool.submit(_grade_one, pair) for pair in pairs]):
                     row = done.result()

@@ -8,6 +8,7 @@ grades whole submissions end to end.
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -245,6 +246,24 @@ def test_the_sanitised_page_keeps_no_script():
     assert "javascript:" not in lower and "<iframe" not in lower
     assert "p {color: red}" in clean and "data:image/png;base64,AAAA" in clean and "<p>hi</p>" in clean
     assert "script-src 'none'" in clean
+
+
+def test_feedback_keeps_the_chapters_tex_and_names_only_the_courses_mathjax(tmp_path):
+    # The TeX stays as text for MathJax; the page's only scripts are the course's copy of it
+    # (tests/site/test_feedback_math.py typesets such a page in Chromium).
+    page = ("<html><head><title>t</title></head><body><div class='text_cell_render'><p>$\\sigma(z)$ and "
+            "$$a - y$$</p></div><script src='../../.mathjax/evil.js'></script><script>alert(1)</script></body></html>")
+    plain = publish.sanitise_page(page)
+    assert "$\\sigma(z)$" in plain and "$$a - y$$" in plain and "<script" not in plain
+    with_math = publish.sanitise_page(page, "../../.mathjax")
+    assert "$\\sigma(z)$" in with_math and "script-src 'self'" in with_math and "script-src 'none'" not in with_math
+    assert re.findall(r"<script[^>]*>", with_math) == ['<script src="../../.mathjax/nnlib-config.js">',
+                                                       '<script src="../../.mathjax/tex-chtml.js" id="MathJax-script">']
+    folder = publish.install_mathjax(tmp_path / "feedback")
+    assert folder == tmp_path / "feedback" / publish.MATHJAX_FOLDER
+    assert (folder / "tex-chtml.js").is_file() and (folder / "ui" / "safe.js").is_file()
+    assert any((folder / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert "processHtmlClass" in (folder / publish.MATHJAX_CONFIG_FILE).read_text()
 
 
 def test_student_markdown_is_shown_as_literal_text():

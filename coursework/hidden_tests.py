@@ -145,7 +145,10 @@ def add_hidden_tests(path: Path) -> list[str]:
         ids = [cells.grade_id(c) for c in nb.cells]
         if cells.hidden_id(n, k) in ids:
             old = nb.cells[ids.index(cells.hidden_id(n, k))]
+            folded = old.metadata.get("jupyter")  # as tools/fold_solutions.py left it
             old.source, old.metadata = new.source, new.metadata
+            if folded:
+                old.metadata["jupyter"] = folded
         else:
             check = cells.check_id(n, k)
             after = ids.index(check) if check in ids else nb.cells.index(cell)

@@ -114,11 +114,11 @@ def main() -> None:
             if args.sandboxed_only:
                 print(f"{name:>8} jobs={jobs}: {median('per_minute', True):.1f} per minute sandboxed, "
                       f"{median('wall_s', True):.1f} s for the class")
-                continue
-            cost = median("median_s", True) - median("median_s", False)
-            print(f"{name:>8} jobs={jobs}: {median('per_minute', True):.1f} per minute sandboxed, "
-                  f"{median('per_minute', False):.1f} unsandboxed; the sandbox costs {cost:+.2f} s per submission "
-                  f"({median('median_s', True):.2f} s against {median('median_s', False):.2f} s)")
+            else:
+                cost = median("median_s", True) - median("median_s", False)
+                print(f"{name:>8} jobs={jobs}: {median('per_minute', True):.1f} per minute sandboxed, "
+                      f"{median('per_minute', False):.1f} unsandboxed; the sandbox costs {cost:+.2f} s per "
+                      f"submission ({median('median_s', True):.2f} s against {median('median_s', False):.2f} s)")
             if "baseline" in trees and name == "this":
                 before = median("wall_s", True, "baseline")
                 print(f"{'':>8} jobs={jobs}: this checkout takes {median('wall_s', True) / before:.2f} times "

@@ -189,12 +189,12 @@ upgrade-deps: $(STAMP)
 
 test: unit book site-test test-matrix lab-test
 
-# The learner's own copies of the chapters (tools/workbooks.py): made in
+# The learner's own copies of the chapters (coursework/workbooks.py): made in
 # workbooks/ on first use and never overwritten, so git pull and make book leave
 # the learner's work alone. JupyterLab opens them without nbgrader's instructor
 # tools, honours JUPYTER_PORT and JUPYTER_TOKEN, and runs as root too.
 lab: $(STAMP)
-	$(BIN)/python tools/workbooks.py lab
+	$(BIN)/python -m coursework workbooks lab
 
 # RESET=1 replaces the workbook by a fresh copy (after asking; YES=1 does not
 # ask), keeping the old one in workbooks/backups/.
@@ -202,7 +202,7 @@ RESET ?=
 YES ?=
 workbook: $(STAMP)
 	@test -n "$(CHAPTER)" || { echo "usage: make workbook CHAPTER=03_sigmoid [RESET=1 [YES=1]]"; exit 2; }
-	$(BIN)/python tools/workbooks.py $(if $(RESET),reset,create) $(CHAPTER) $(if $(and $(RESET),$(YES)),--yes)
+	$(BIN)/python -m coursework workbooks $(if $(RESET),reset,create) $(CHAPTER) $(if $(and $(RESET),$(YES)),--yes)
 
 # Coursework (book/a5_instructors.md): nbgrader's course folder is _build/course.
 CHAPTER ?=
@@ -216,11 +216,11 @@ MEMORY ?=
 UNSANDBOXED ?=
 
 student: $(STAMP)
-	$(BIN)/python instructor/coursework.py student $(CHAPTER)
+	$(BIN)/python -m coursework student $(CHAPTER)
 
 grade: $(STAMP) $(if $(filter 1,$(UNSANDBOXED)),,$(BWRAP))
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<student>/<chapter>/<chapter>.ipynb)"; exit 2; }
-	BWRAP=$(BWRAP) $(BIN)/python instructor/coursework.py grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	BWRAP=$(BWRAP) $(BIN)/python -m coursework grade $(SUBMISSIONS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
 	  $(if $(JOBS),--jobs $(JOBS)) $(if $(MEMORY),--memory $(MEMORY)) $(if $(filter 1,$(UNSANDBOXED)),--unsandboxed)
 
 # make grade's sandbox, installed like Chromium.

@@ -28,7 +28,7 @@ withheld and this module does nothing.
 :meth:`~HiddenTests.score` runs them on the book's solution, so the book build
 checks every solution against its hidden tests. Grading does not run them in
 the submission's kernel: the grader reads the cases and judges the
-submission's answers in its own process (``instructor/judge.py``), in a
+submission's answers in its own process (``coursework/judge.py``), in a
 sandbox where nnlib's own version of each withheld function is not there to
 borrow.
 """

@@ -96,6 +96,19 @@ def test_one_layer_names_each_mistake(slip, name):
         check.one_layer_backward(planted(slip))
 
 
+@pytest.mark.parametrize("changed", ["dA", "A_prev", "Z"])
+def test_one_layer_names_a_change_of_its_inputs_in_place(changed):
+    # Right values, but the caller's array changed: named as the grader names it (coursework/judge.py).
+    def in_place(dA, cache):
+        (A_prev, W, b), Z = cache
+        result = one_layer_backward(dA.copy(), ((A_prev.copy(), W, b), Z.copy()))
+        {"dA": dA, "A_prev": A_prev, "Z": Z}[changed] *= 2.0  # dA *= A * (1 - A), say
+        return result
+
+    with pytest.raises(CheckFailed, match=re.escape(f"it changes its inputs in place ({changed} changed)")):
+        check.one_layer_backward(in_place)
+
+
 def test_the_cache_order_message_says_what_the_learner_expected():
     with pytest.raises(CheckFailed, match=re.escape("as (Z, (A_prev, W, b))")):
         check.one_layer_backward(planted("cache order"))

@@ -126,13 +126,10 @@ def test_a_failed_install_says_what_to_do_on_colab_binder_and_locally(tmp_path):
 def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path, monkeypatch):
     # On Colab a student edition would otherwise install the full nnlib and run its
     # functions instead of the student's: its first cell installs nothing and says why.
-    sys.path.insert(0, str(ROOT / "instructor"))
-    try:
-        import coursework
-    finally:
-        sys.path.remove(str(ROOT / "instructor"))
+    from coursework import editions, folders
+
     chapter = "03_sigmoid"
-    source = coursework.student_install_cell(chapter)
+    source = editions.student_install_cell(chapter)
     assert "pip" not in source and "git+" not in source
     python = python_without_nnlib(tmp_path / "env")
 
@@ -147,8 +144,8 @@ def test_the_student_edition_runs_only_on_the_student_edition_of_nnlib(tmp_path,
     assert result.returncode != 0 and "is the full library" in result.stderr, result.stderr
 
     # As make student lays it out: the notebook beside its nnlib/, whose first code cell is this one.
-    monkeypatch.setattr(coursework, "COURSE", tmp_path / "course")
-    coursework.make_source(chapter)
+    monkeypatch.setattr(folders, "COURSE", tmp_path / "course")
+    editions.make_source(chapter)
     folder = tmp_path / "course" / "source" / chapter
     code = [c for c in nbformat.read(folder / f"{chapter}.ipynb", as_version=4).cells if c.cell_type == "code"]
     assert code[0].source == source

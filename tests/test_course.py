@@ -181,7 +181,7 @@ def test_hidden_tests_give_partial_credit_and_say_why(capsys):
 
 
 def test_hidden_tests_keep_their_cases_for_the_grader():
-    # The grader reads the cases (instructor/judge.py); nothing runs until score().
+    # The grader reads the cases (coursework/judge.py); nothing runs until score().
     calls = []
     tests = course.HiddenTests("sigmoid", lambda Z: calls.append(Z))
     tests.case("moderate Z", 1, np.zeros((2, 3)), rtol=1e-6)

@@ -1,6 +1,6 @@
 """The coursework tooling: student edition, autograding with nbgrader, no leaks.
 
-One run of ``instructor/coursework.py student`` and ``grade`` (what ``make
+One run of ``python -m coursework student`` and ``grade`` (what ``make
 student`` and ``make grade`` do) on the fixture submissions in
 tests/submissions/, with links, a pipe and stray entries added at test time,
 in a build folder of its own, serves most tests here. The checks of processes
@@ -25,11 +25,10 @@ import nbformat
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "instructor"))
+from coursework import cells, editions, folders, hidden_tests, judge, leaks, publish, sandbox
+from coursework.wall import plain_data
 
-import add_hidden_tests  # noqa: E402
-import coursework  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
 CHAPTER = "03_sigmoid"  # the chapter of every kind of mistake
@@ -40,7 +39,7 @@ TIMEOUT = 60
 # Points: 2 + 2 of them hidden in the sigmoid chapter, 2 in the backprop one, 2 in the initialisation one.
 MAX = {"03_sigmoid": 7, "06_backprop": 7, "02_init": 4}
 
-# (student, chapter) -> (score, what the reason must say). The threats (instructor/make_submissions.py)
+# (student, chapter) -> (score, what the reason must say). The threats (coursework/make_submissions.py)
 # score what their honest answers score: tamper's are wrong, the others' right but for the
 # function that hogs memory or forks.
 EXPECTED = {
@@ -135,8 +134,8 @@ RUNS = {}  # the stdout of each grading run -> its process id (whose sandboxes' 
 
 def run(*args, build):
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "instructor" / "coursework.py"), "--build", str(build), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "coursework", "--build", str(build), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )
     stdout, stderr = process.communicate(timeout=3600)
     assert process.returncode == 0, stdout + stderr
@@ -152,17 +151,13 @@ def places_snoop_tries(build):
 
 def sandbox_processes(slots: range) -> list[str]:
     """Processes of the sandboxes' users of ``slots``: one grading run's, never another run's."""
-    import sandbox
-
     uids = {sandbox.FIRST_UID + slot for slot in slots}
     table = subprocess.run(["ps", "-eo", "uid=,args="], capture_output=True, text=True).stdout
     return [line for line in table.splitlines() if int(line.split(None, 1)[0]) in uids]
 
 
 def slots_of(pid: int) -> range:
-    """The sandbox slots of the grading run with process id ``pid`` (coursework.grade)."""
-    import sandbox
-
+    """The sandbox slots of the grading run with process id ``pid`` (coursework.grading.grade)."""
     first = (pid % 100_000) * sandbox.MAX_JOBS
     return range(first, first + sandbox.MAX_JOBS)
 
@@ -193,8 +188,6 @@ def console(build):
 
 def read_scores(path):
     """scores.csv's rows by (student, chapter), names as the folders have them (publish.csv_value)."""
-    import publish
-
     with open(path, newline="") as f:
         rows = [{k: publish.csv_value(v) for k, v in row.items()} for row in csv.DictReader(f)]
     return {(row["student"], row["chapter"]): row for row in rows}
@@ -210,7 +203,7 @@ def gradebook_entries(build):
     from nbgrader.api import Gradebook
 
     entries = {}
-    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", coursework.COURSE_ID) as gb:
+    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", folders.COURSE_ID) as gb:
         for assignment in gb.assignments:
             for submission in assignment.submissions:
                 for notebook in submission.notebooks:
@@ -246,7 +239,7 @@ def test_hidden_tests_give_partial_credit(scores):
 def test_scores_csv_and_the_gradebook_agree(build, scores):
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", coursework.COURSE_ID) as gb:
+    with Gradebook(f"sqlite:///{build / 'course' / 'gradebook.db'}", folders.COURSE_ID) as gb:
         for (student, chapter), row in scores.items():
             if row["status"] == "skipped":
                 with pytest.raises(MissingEntry):
@@ -336,7 +329,7 @@ def visible_text(path):
 
 
 def test_feedback_shows_hidden_verdicts_not_hidden_tests(build, scores):
-    hidden = [line for line in coursework.secret_lines() if line.startswith(("_hidden.case", "_params[", "_X ="))]
+    hidden = [line for line in leaks.secret_lines() if line.startswith(("_hidden.case", "_params[", "_X ="))]
     source = visible_text(build / "course" / "source" / CHAPTER / f"{CHAPTER}.ipynb")
     assert [line for line in hidden if line in source], "the hidden tests are not found where they are"
     for (student, chapter), row in scores.items():
@@ -360,8 +353,8 @@ def test_without_a_sandbox_grading_stops_and_says_what_to_install(tmp_path):
     one = tmp_path / "submissions"
     shutil.copytree(SUBMISSIONS / "perfect" / "03_sigmoid", one / "perfect" / "03_sigmoid")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "instructor" / "coursework.py"), "--build", str(tmp_path / "build"),
-         "grade", str(one)], capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "coursework", "--build", str(tmp_path / "build"),
+         "grade", str(one)], capture_output=True, text=True, timeout=600, cwd=ROOT,
         env={**{k: v for k, v in os.environ.items() if k != "BWRAP"}, "PATH": str(bin_dir)})
     assert result.returncode != 0
     assert "apt-get install bubblewrap" in result.stderr and "UNSANDBOXED=1" in result.stderr
@@ -375,8 +368,8 @@ def test_the_gradebook_is_the_default_sqlite_file_of_the_course(build):
 
 
 def test_the_student_edition_leaks_nothing(build):
-    assert coursework.secret_lines(), "no solution lines found: the leak test would prove nothing"
-    assert coursework.leaks(build / "student") == []
+    assert leaks.secret_lines(), "no solution lines found: the leak test would prove nothing"
+    assert leaks.leaks(build / "student") == []
 
 
 def test_the_leak_test_finds_a_planted_solution_line(build, tmp_path):
@@ -384,34 +377,34 @@ def test_the_leak_test_finds_a_planted_solution_line(build, tmp_path):
     shutil.copytree(build / "student" / CHAPTER, student / CHAPTER)
     path = student / CHAPTER / f"{CHAPTER}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    solution = next(line for line in coursework.secret_lines() if "np.abs(Z)" in line)
+    solution = next(line for line in leaks.secret_lines() if "np.abs(Z)" in line)
     nb.cells[-1].source += "\n" + solution
     nbformat.write(nb, path)
-    assert any(repr(solution) in leak for leak in coursework.leaks(student))
+    assert any(repr(solution) in leak for leak in leaks.leaks(student))
 
 
 def test_the_leak_test_finds_a_hidden_test_and_grading_files(build, tmp_path):
     student = tmp_path / "student"
     shutil.copytree(build / "student" / CHAPTER, student / CHAPTER)
-    hidden = next(line for line in coursework.secret_lines() if line.startswith("_hidden.case("))
+    hidden = next(line for line in leaks.secret_lines() if line.startswith("_hidden.case("))
     with open(student / CHAPTER / "nnlib" / "check" / "__init__.py", "a") as f:
         f.write("\n" + hidden + "\n")
     shutil.copy(build / "course" / "gradebook.db", student / CHAPTER)
-    found = coursework.leaks(student)
+    found = leaks.leaks(student)
     assert any(repr(hidden) in leak for leak in found)
     assert any("gradebook.db: grading files" in leak for leak in found)
 
 
 def test_grading_files_live_only_in_the_course_folder(build):
     names = {p.name for p in (build / "student").rglob("*")}
-    assert not names & coursework.GRADING_FILES
+    assert not names & leaks.GRADING_FILES
     course = {p.name for p in (build / "course").iterdir()}
     assert {"gradebook.db", "nbgrader_config.py", "source", "release", "autograded", "feedback"} <= course
 
 
 def test_the_student_edition_has_every_chapter_with_exercises(build):
-    assert sorted(p.name for p in (build / "student").iterdir()) == coursework.chapters()
-    for chapter in coursework.chapters():
+    assert sorted(p.name for p in (build / "student").iterdir()) == editions.chapters()
+    for chapter in editions.chapters():
         nb = nbformat.read(build / "student" / chapter / f"{chapter}.ipynb", as_version=4)
         solutions = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
         assert solutions and all("# YOUR CODE HERE" in c.source for c in solutions)
@@ -446,27 +439,24 @@ def test_a_later_chapter_gets_the_earlier_functions_from_nnlib(build):
 
 
 def test_every_function_exercise_has_hidden_tests():
-    # instructor/add_hidden_tests.py writes them; run it when an exercise is added.
+    # coursework/hidden_tests.py writes them (python -m coursework hidden-tests); run it after adding an exercise.
     for path in sorted((ROOT / "book").glob("[0-9]*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         ids = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         for gid, cell in list(ids.items()):
             if not (gid or "").endswith("_solution"):
                 continue
-            names = [f[3:] for f in add_hidden_tests.defined_functions(cell.source)
-                     if f.startswith("my_") and f[3:] in add_hidden_tests.CASES]
+            names = [name for name in cells.learner_functions(cell.source) if name in hidden_tests.CASES]
             if names:
                 hidden = ids.get(gid.replace("_solution", "_hidden"))
                 assert hidden is not None, f"{path.name}: {gid} has no hidden tests"
                 assert "remove-cell" in hidden.metadata["tags"]
                 assert hidden.metadata["nbgrader"]["points"] > 0
-                assert hidden.source == add_hidden_tests.hidden_source(names[0])
+                assert hidden.source == hidden_tests.hidden_source(names[0])
 
 
 def test_a_notebook_past_its_time_limit_is_stopped_with_all_its_processes():
     # The whole-notebook limit: the sandbox is killed, the reason says so, and nothing is left running.
-    import sandbox
-
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import subprocess, time\nsubprocess.Popen(['sleep', '4242'])\ntime.sleep(600)")])
     job = {"notebook": nb, "notebook_name": "late.ipynb", "skip": [], "request": {"seconds": 5, "phases": []}}
@@ -482,8 +472,6 @@ def test_a_notebook_past_its_time_limit_is_stopped_with_all_its_processes():
 
 
 def test_answers_cross_the_sandbox_as_plain_data_only():
-    import plain_data
-
     value = {"W1": np.arange(6.0).reshape(2, 3), "n": 3, "pair": (np.float32(1.5), [True, None]),
              "edge": np.array([np.inf, -np.inf, np.nan])}
     back = plain_data.loads(plain_data.dumps(value))
@@ -499,13 +487,10 @@ def test_answers_cross_the_sandbox_as_plain_data_only():
             plain_data.loads(bad)
 
 
-@pytest.mark.parametrize("chapter", coursework.chapters())
+@pytest.mark.parametrize("chapter", editions.chapters())
 def test_the_judge_gives_the_books_solutions_full_marks(chapter):
     # Every chapter's checks and hidden tests, replayed by the judge on answers that the
     # book's solutions give (computed here, as the harvest would in a sandbox).
-    import judge
-    import plain_data
-
     import nnlib
 
     nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
@@ -514,7 +499,7 @@ def test_the_judge_gives_the_books_solutions_full_marks(chapter):
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             try:
-                exec(judge.python_only(cell.source), namespace)
+                exec(cells.python_only(cell.source), namespace)
             except Exception:  # noqa: BLE001 - a solution that needs the chapter's earlier cells
                 pass
     answers = []
@@ -593,8 +578,6 @@ def test_the_grading_edition_has_no_checker_to_call(build):
 
 def hidden_inputs(chapter):
     """Every array of the chapter's hidden cases, as judge.plan reads them from the source."""
-    import judge
-
     plan = judge.plan(nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4))
     arrays = []
 
@@ -656,9 +639,15 @@ def tags(path):
 def test_feedback_runs_no_script(build, scores):
     pages = list((build / "course" / "feedback").rglob("*.html"))
     assert len(pages) == sum(row["status"] == "graded" for row in scores.values())
+    mathjax = f"../../{publish.MATHJAX_FOLDER}"
     for page in pages:
+        # The only scripts: the course's MathJax and its configuration, from the feedback folder.
+        assert re.findall(r"<script([^>]*)>(.*?)</script>", page.read_text(), re.S) == [
+            (f' src="{mathjax}/{publish.MATHJAX_CONFIG_FILE}"', ""),
+            (f' src="{mathjax}/tex-chtml.js" id="MathJax-script"', "")], page
+        assert (page.parent / mathjax / "tex-chtml.js").is_file()
         for tag, attrs in tags(page):
-            assert tag not in ("script", "iframe", "object", "embed", "form", "base"), page
+            assert tag not in ("iframe", "object", "embed", "form", "base"), page
             assert not [a for a in attrs if a.startswith("on")], (page, tag, attrs)
             assert not any("javascript:" in (v or "").lower() for v in attrs.values()), (page, tag, attrs)
     for chapter in HONEST_WRONG:
@@ -675,8 +664,8 @@ def test_nested_brackets_are_shown_as_text(build):
 
 def test_no_cell_of_scores_csv_reads_as_a_formula(build, scores):
     with open(build / "course" / "scores.csv", newline="") as f:
-        cells = [cell for row in csv.reader(f) for cell in row]
-    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+        values = [value for row in csv.reader(f) for value in row]
+    assert not [c for c in values if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert ("=1+2+cmd|calc!A0", "02_init") in scores  # read back as the text it is
     raw = (build / "course" / "scores.csv").read_text()
     assert "\"'=1+2+cmd|calc!A0\"" in raw
@@ -684,8 +673,6 @@ def test_no_cell_of_scores_csv_reads_as_a_formula(build, scores):
 
 
 def test_a_print_flood_is_bounded_in_bytes(build, scores):
-    import sandbox
-
     limits = sandbox.Limits()
     for chapter in HONEST_WRONG:
         graded = build / "course" / "autograded" / "chatter" / chapter / f"{chapter}.ipynb"

@@ -8,6 +8,7 @@ grades whole submissions end to end.
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -15,16 +16,11 @@ import nbformat
 import numpy as np
 import pytest
 
+import nnlib
+from coursework import intake, judge, publish
+from coursework.wall import harvest, plain_data
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "instructor"))
-
-import harvest  # noqa: E402
-import intake  # noqa: E402
-import judge  # noqa: E402
-import plain_data  # noqa: E402
-import publish  # noqa: E402
-
-import nnlib  # noqa: E402
 
 
 # ---------------------------------------------------------------- plain data
@@ -195,9 +191,9 @@ def test_a_hidden_failure_shows_no_value(sigmoid_plan):
     assert "FAILED" in text and "0.123" not in text
 
 
-def test_a_change_in_place_fails_the_hidden_cases(backprop_plan):
+def test_a_change_in_place_fails_the_check_and_the_hidden_cases(backprop_plan):
     # Right values, and the caller's dA changed too: the harvest says so with "after", and the
-    # hidden cases fail it. (The chapter's public check of one_layer_backward does not look.)
+    # hidden cases fail it; so does the chapter's public check of one_layer_backward, replayed.
     answers = []
     for item in backprop_plan.items:
         if item["name"] != "my_one_layer_backward":
@@ -209,9 +205,12 @@ def test_a_change_in_place_fails_the_hidden_cases(backprop_plan):
     verdicts = judge.judge(backprop_plan, answers)
     assert verdicts["ex6_1_hidden"].earned == 0
     assert "changes its inputs in place" in verdicts["ex6_1_hidden"].reason
+    assert verdicts["ex6_1_check"].earned == 0
+    assert "changes its inputs in place (dA changed)" in verdicts["ex6_1_check"].reason
     # Without "after", the same values pass: the in-place change is what failed.
     verdicts = judge.judge(backprop_plan, [{k: v for k, v in a.items() if k != "after"} for a in answers])
     assert verdicts["ex6_1_hidden"].earned == 2
+    assert verdicts["ex6_1_check"].earned == backprop_plan.cells["ex6_1_check"].points > 0
 
 
 # ---------------------------------------------------------------- publish
@@ -247,6 +246,24 @@ def test_the_sanitised_page_keeps_no_script():
     assert "javascript:" not in lower and "<iframe" not in lower
     assert "p {color: red}" in clean and "data:image/png;base64,AAAA" in clean and "<p>hi</p>" in clean
     assert "script-src 'none'" in clean
+
+
+def test_feedback_keeps_the_chapters_tex_and_names_only_the_courses_mathjax(tmp_path):
+    # The TeX stays as text for MathJax; the page's only scripts are the course's copy of it
+    # (tests/site/test_feedback_math.py typesets such a page in Chromium).
+    page = ("<html><head><title>t</title></head><body><div class='text_cell_render'><p>$\\sigma(z)$ and "
+            "$$a - y$$</p></div><script src='../../.mathjax/evil.js'></script><script>alert(1)</script></body></html>")
+    plain = publish.sanitise_page(page)
+    assert "$\\sigma(z)$" in plain and "$$a - y$$" in plain and "<script" not in plain
+    with_math = publish.sanitise_page(page, "../../.mathjax")
+    assert "$\\sigma(z)$" in with_math and "script-src 'self'" in with_math and "script-src 'none'" not in with_math
+    assert re.findall(r"<script[^>]*>", with_math) == ['<script src="../../.mathjax/nnlib-config.js">',
+                                                       '<script src="../../.mathjax/tex-chtml.js" id="MathJax-script">']
+    folder = publish.install_mathjax(tmp_path / "feedback")
+    assert folder == tmp_path / "feedback" / publish.MATHJAX_FOLDER
+    assert (folder / "tex-chtml.js").is_file() and (folder / "ui" / "safe.js").is_file()
+    assert any((folder / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert "processHtmlClass" in (folder / publish.MATHJAX_CONFIG_FILE).read_text()
 
 
 def test_student_markdown_is_shown_as_literal_text():
@@ -299,7 +316,7 @@ def test_a_submission_is_one_regular_file(tmp_path):
 def quota():
     import os
 
-    import quota as quotas
+    from coursework import quota as quotas
 
     found = quotas.detect(f"nnlib-grade-test-{os.getpid()}")
     if not found.version:
@@ -339,3 +356,25 @@ def test_a_submissions_processes_share_one_process_quota(quota):
                          timeout=120).stdout
     group.remove()
     assert "refused after" in out and int(out.split()[2]) < 8
+
+
+# ---------------------------------------------------------------- the wall
+
+
+def test_the_wall_imports_nothing_of_the_grader():
+    # coursework/wall/ is all of ours that a sandbox holds: it imports only itself, the standard
+    # library, numpy and Jupyter's client, never the rest of coursework (which the sandbox lacks).
+    import ast
+
+    allowed = set(sys.stdlib_module_names) | {"numpy", "nbformat", "nbclient"}
+    for path in sorted((ROOT / "coursework" / "wall").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level <= 1, f"{path.name} reaches outside wall/: from {'.' * node.level}{node.module}"
+                names = [] if node.level else [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] in allowed, f"{path.name} imports {name}, which a sandbox may not have"

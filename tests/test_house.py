@@ -54,7 +54,8 @@ def test_the_map_names_every_top_level_entry_and_nothing_that_is_gone():
     assert not gone, f"README's 'What is where' names paths that do not exist: {gone}"
 
 
-@pytest.mark.parametrize("folder", ["nnlib/", "nnlib/fast/", "tools/", "benchmarks/", "instructor/"])
+@pytest.mark.parametrize("folder", ["nnlib/", "nnlib/fast/", "tools/", "benchmarks/", "coursework/",
+                                    "coursework/wall/"])
 def test_the_map_names_every_module_of_the_folders_it_describes(folder):
     rows = readme_map()
     if folder not in rows:

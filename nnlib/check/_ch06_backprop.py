@@ -16,7 +16,7 @@ import numpy as np
 import nnlib
 from nnlib.exercises import backprop_with_a_bug, one_layer_backward_with_a_bug
 from nnlib.check._ch03_sigmoid import call_quietly
-from nnlib.check._core import CheckFailed, Mistake, call, compare, passed, same
+from nnlib.check._core import CheckFailed, Mistake, _copy, call, compare, passed, same
 
 __all__ = ["one_layer_backward", "one_layer_backward_with_a_bug", "weighted_dZ",
            "backprop_with_a_bug", "buggy_gradient"]
@@ -56,7 +56,9 @@ def one_layer_backward(fn) -> None:
         the wrong order (found by re-running with the cache rearranged);
         the sigmoid's slope left out (dZ = dA); the planted bug of
         ``one_layer_backward_with_a_bug`` left in (dA_prev = W^T dA, exercise
-        6.1). Floating-point warnings are
+        6.1); a change in place of its inputs (``dA *= ...``), which the
+        caller's own arrays would suffer, named as the grader names it.
+        Floating-point warnings are
         silenced and the values judged: the textbook sigmoid's overflow at
         a saturated unit still gives the right slope, 0.
     """
@@ -94,17 +96,45 @@ def _layer(rng, n_prev: int, n: int, m: int):
 
 
 def _run_layer(fn, dA, cache, expected, what):
-    """Call the learner's step; explain a crash where a re-run can."""
+    """Call the learner's step; explain a crash where a re-run can; name a change of its inputs."""
+    mine = (_copy(dA), _copy(cache))  # what the learner's function is handed, looked at afterwards
     try:
         # The values are judged: an overflow on the way to a right value (the
         # textbook sigmoid's 1 / (1 + inf) = 0) is no mistake.
-        return call_quietly(fn, dA, cache, what=what)
+        got = call_quietly(lambda: fn(*mine), what=what)
     except CheckFailed as failure:
         _name_cache_order(fn, dA, cache, expected, what)
         _name_transposed_W(fn, what, failure)
         if "matmul" in str(failure) or "not aligned" in str(failure):
             raise CheckFailed(_then(failure, SHAPE_HINT)) from failure.__cause__
         raise
+    changed = [name for name, before, after in zip(("dA", "A_prev", "W", "b", "Z"), _leaves(dA, cache),
+                                                   _leaves(*mine)) if not _unchanged(before, after)]
+    if changed:
+        # As the grader words it (coursework/judge.py), naming the inputs that changed.
+        raise CheckFailed(
+            f"{what} is not right: it changes its inputs in place ({', '.join(changed)} changed). "
+            "Build new values and return them, so that the caller keeps its own: "
+            "dZ = dA * A * (1 - A), not dA *= A * (1 - A)."
+        )
+    return got
+
+
+def _leaves(dA, cache) -> list:
+    """dA, A_prev, W, b and Z, as the step was handed them (None where the cache is not so shaped)."""
+    try:
+        (A_prev, W, b), Z = cache
+    except (TypeError, ValueError):
+        return [dA, None, None, None, None]
+    return [dA, A_prev, W, b, Z]
+
+
+def _unchanged(before, after) -> bool:
+    """True if ``after`` is still ``before``: the same shape and the same bits (NaN included)."""
+    if not isinstance(before, np.ndarray):
+        return True
+    return (isinstance(after, np.ndarray) and after.shape == before.shape
+            and np.array_equal(after, before, equal_nan=True))
 
 
 def _then(message, more: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "tools" / "workbooks.py"
+TOOL = ["-m", "coursework", "workbooks"]  # what make lab runs, from the repository
 SHOTS = ROOT / "_build" / "lab"  # a screenshot per chapter
 
 
@@ -61,13 +61,15 @@ class Lab:
             options.append("--IdentityProvider.token=")
         else:
             env["JUPYTER_TOKEN"] = token  # make lab honours it
-        if learner:  # what make lab runs
-            command = [sys.executable, str(TOOL), "--folder", str(self.folder), "lab", *options]
+        cwd = root
+        if learner:  # what make lab runs, from the repository (where python -m finds coursework)
+            command = [sys.executable, *TOOL, "--folder", str(self.folder), "lab", *options]
+            cwd = ROOT
         else:  # plain JupyterLab, as an instructor runs it
             command = [str(Path(sys.executable).with_name("jupyter-lab")), f"--ServerApp.root_dir={self.folder}",
                        *(["--allow-root"] if os.geteuid() == 0 else []), *options]
         self.log = open(root / "server.log", "w")
-        self.process = subprocess.Popen(command, env=env, cwd=root, stdout=self.log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         self.token = token
         self._wait()
@@ -103,9 +105,9 @@ class Lab:
 
 
 def make_workbooks(folder: Path, *chapters: str) -> None:
-    """Workbooks as `make lab` makes them on first use (tools/workbooks.py create)."""
-    result = subprocess.run([sys.executable, str(TOOL), "--folder", str(folder), "create", *chapters],
-                            capture_output=True, text=True, timeout=300)
+    """Workbooks as `make lab` makes them on first use (python -m coursework workbooks create)."""
+    result = subprocess.run([sys.executable, *TOOL, "--folder", str(folder), "create", *chapters],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -15,7 +15,6 @@ Then it types an answer into an exercise, runs its check and sees it pass.
 
 import re
 import secrets
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,12 +24,9 @@ import pytest
 
 from labserver import ROOT, SHOTS, Lab, make_workbooks
 
-sys.path.insert(0, str(ROOT / "tools"))
+from coursework import editions, workbooks  # noqa: E402
 
-import workbooks  # noqa: E402
-from workbooks import coursework  # noqa: E402
-
-CHAPTERS = coursework.chapters()  # the chapters with exercises
+CHAPTERS = editions.chapters()  # the chapters with exercises
 RUN_SECONDS = 600  # per chapter; the slowest takes well under a minute
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 

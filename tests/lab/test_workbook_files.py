@@ -1,4 +1,4 @@
-"""The learner's workbooks as files (tools/workbooks.py), and the folded solutions of the book.
+"""The learner's workbooks as files (coursework/workbooks.py), and the folded solutions of the book.
 
 No browser here: what a workbook holds, that it is never overwritten, and the
 command that starts the learner's JupyterLab. test_jupyterlab.py runs them.
@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import fold_solutions  # noqa: E402
-import workbooks  # noqa: E402
-from workbooks import coursework  # noqa: E402  (instructor/coursework.py, the student edition)
+from coursework import editions, folders, workbooks  # noqa: E402
+from coursework.cells import REGIONS  # noqa: E402
 
 BOOK_NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # instructor/nbgrader_config.py
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # coursework/nbgrader_config.py
 
 
 def folds(cell) -> tuple[bool, bool]:
@@ -99,15 +99,15 @@ def test_workbook_is_the_chapter_with_stubs_and_folded_solutions(made, chapter):
         assert cell.cell_type == "raw"  # Run All neither runs it (the learner's answer stays) nor unfolds it
         assert folds(cell) == (True, True)
     text = "\n".join(c.source for c in cells)
-    assert not any(marker in text for pair in coursework.REGIONS for marker in pair)
+    assert not any(marker in text for pair in REGIONS for marker in pair)
 
 
 @pytest.mark.parametrize("chapter", ["03_sigmoid", "04_forward"])
 def test_student_edition_keeps_its_answer_cells_open_and_its_checks_folded(tmp_path, monkeypatch, chapter):
     # The book folds its solutions in JupyterLab; the student edition's answer cells stay
     # open, and the book's checks (remove-cell) stay folded as the book has them.
-    monkeypatch.setattr(coursework, "COURSE", tmp_path)
-    coursework.make_source(chapter)
+    monkeypatch.setattr(folders, "COURSE", tmp_path)
+    editions.make_source(chapter)
     nb = nbformat.read(tmp_path / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert answers and not any(folds(c)[1] for c in answers)
@@ -181,8 +181,8 @@ def test_a_workbook_is_never_overwritten(tmp_path):
 
 
 def run_tool(*args, folder, stdin=subprocess.DEVNULL):
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "workbooks.py"), "--folder", str(folder), *args],
-                          capture_output=True, text=True, stdin=stdin, timeout=300)
+    return subprocess.run([sys.executable, "-m", "coursework", "workbooks", "--folder", str(folder), *args],
+                          capture_output=True, text=True, stdin=stdin, timeout=300, cwd=ROOT)
 
 
 def test_reset_asks_first_and_keeps_the_old_workbook(tmp_path):

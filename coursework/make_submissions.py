@@ -1,6 +1,6 @@
 """Write the fixture submissions in tests/submissions/ from a chapter's student edition.
 
-    python instructor/make_submissions.py [CHAPTER]     (default 03_sigmoid; run `make student` first)
+    python -m coursework fixtures [CHAPTER]     (default 03_sigmoid; run `make student` first)
 
 Each student folder holds submissions in nbgrader's layout,
 ``tests/submissions/<student>/<chapter>/<chapter>.ipynb``, made from the
@@ -65,21 +65,16 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from . import cells, folders
+
+ROOT = folders.ROOT
 OUT = ROOT / "tests" / "submissions"
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
 def solutions(chapter: str) -> dict[str, str]:
     """grade_id -> the book's solution cell with the markers taken out."""
     nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
-    return {
-        c.metadata["nbgrader"]["grade_id"]: "\n".join(
-            line for line in c.source.splitlines() if line.strip() not in MARKERS
-        )
-        for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
+    return {cells.grade_id(c): cells.without_markers(c.source) for c in nb.cells if cells.is_solution(c)}
 
 
 def function_name(source: str) -> str | None:
@@ -212,13 +207,14 @@ def _{name}_before_the_forks(""", 1)
 
 def fill(nb, answers: dict[str, str]) -> None:
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = cells.grade_id(cell)
         if grade_id in answers:
             cell.source = answers[grade_id]
 
 
 def main(chapter: str = "03_sigmoid", threats_also_in: str = "06_backprop",
-         grader_threats_in: tuple = ("02_init", "06_backprop"), student: Path = ROOT / "_build" / "student") -> None:
+         grader_threats_in: tuple = ("02_init", "06_backprop"), student: Path | None = None) -> None:
+    student = student or folders.STUDENT
     if OUT.exists():
         shutil.rmtree(OUT)
     count = 0
@@ -373,8 +369,8 @@ def write(chapter: str, release: Path, mistakes: bool) -> int:
         nb = nbformat.read(release, as_version=4)
         fill(nb, answers)
         if student == "deleted_test":
-            check = first.replace("_solution", "_check")
-            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != check]
+            check = cells.check_id(*cells.exercise_numbers(first))
+            nb.cells = [c for c in nb.cells if cells.grade_id(c) != check]
         folder = OUT / student / chapter
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{chapter}.ipynb")
@@ -382,7 +378,3 @@ def write(chapter: str, release: Path, mistakes: bool) -> int:
         (OUT / "empty" / chapter).mkdir(parents=True)
         (OUT / "empty" / chapter / f"{chapter}.ipynb").write_bytes(b"")
     return len(cases) + mistakes
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:])

@@ -1,8 +1,8 @@
 """The judge: the points of every graded cell, decided in the grader's own process.
 
-A submission's code runs only in its sandbox (see sandbox.py and runner.py).
+A submission's code runs only in its sandbox (see sandbox.py and wall/).
 What comes back from there is plain data: the values that the submission's
-functions returned on the grader's inputs (plain_data.py). The judge then runs
+functions returned on the grader's inputs (wall/plain_data.py). The judge then runs
 nnlib's checkers and the hidden tests here, on those values, so nothing the
 submission does to its own kernel (rebinding ``check``, rewriting
 ``HiddenTests``, patching numpy) changes anything but its own answers.
@@ -35,16 +35,16 @@ from dataclasses import dataclass, field
 import nbformat
 import numpy as np
 
-import plain_data
-import publish
+from nnlib.check._core import CheckFailed  # what a checker raises; the grader's own nnlib
+
+from . import cells, publish
+from .cells import is_hidden_cell, is_test_cell, python_only
+from .wall import plain_data
 
 HIDDEN_SOURCE = (
-    "# Hidden tests: they run when your work is graded.\n"
+    f"{cells.HIDDEN_HEADER}\n"
     "# Their code and inputs stay with your instructor; the output below says which passed."
 )
-
-
-from nnlib.check._core import CheckFailed  # noqa: E402 - what a checker raises; the grader's own nnlib
 
 
 class JudgeError(RuntimeError):
@@ -91,15 +91,6 @@ class Plan:
                                                [i for i in self.items if i.get("hidden")]]}
 
 
-def is_test_cell(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def is_hidden_cell(cell) -> bool:
-    return is_test_cell(cell) and "### BEGIN HIDDEN TESTS" in cell.source
-
-
 # ---------------------------------------------------------------- planning
 
 
@@ -109,10 +100,10 @@ def plan(source_nb) -> Plan:
 
     namespace = {"np": np, "__name__": "__judge__"}
     namespace.update({name: getattr(nnlib, name) for name in nnlib.__all__})
-    cells, items = {}, []
+    graded_cells, items = {}, []
     for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution"):
+        meta = cells.nbgrader(cell)
+        if cell.cell_type == "code" and cells.is_solution(cell):
             # The book's solution, run here: the checkers' calls are recorded on it.
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
@@ -136,8 +127,8 @@ def plan(source_nb) -> Plan:
                     graded.problem = "its inputs are not plain data (numbers and arrays)"
         if not graded.problem:
             _add_items(graded, items)
-        cells[graded.grade_id] = graded
-    return Plan(cells, items)
+        graded_cells[graded.grade_id] = graded
+    return Plan(graded_cells, items)
 
 
 def _add_items(graded: GradedCell, items: list) -> None:
@@ -204,11 +195,6 @@ def _is_score_call(node) -> bool:
             and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "score")
 
 
-def python_only(source: str) -> str:
-    """The source with IPython's magics (``%...``, ``!...``) blanked out, so that it parses as Python."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
-
-
 # ---------------------------------------------------------------- judging
 
 
@@ -220,7 +206,7 @@ class Verdict:
 
 
 def judge(the_plan: Plan, answers: list, unavailable: str = "") -> dict:
-    """grade_id -> Verdict, from the submission's answers (records from harvest.py).
+    """grade_id -> Verdict, from the submission's answers (records from wall/harvest.py).
 
     ``unavailable`` says why no answers came back at all (the notebook's
     kernel died, the sandbox hit a limit); every cell then scores 0 with it.

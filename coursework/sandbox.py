@@ -1,11 +1,12 @@
 """One sandbox per submission: bubblewrap, an unprivileged user, and resource limits.
 
-The submission's notebook runs in ``runner.py`` (and the kernel it starts)
-inside a bubblewrap sandbox that
+The submission's notebook runs in ``wall/runner.py`` (and the kernel it
+starts) inside a bubblewrap sandbox that
 
 - has no network (a network namespace of its own, with only loopback);
 - sees only the Python environment and the system's /usr, read-only; the
-  runner and harvest code, read-only; the grading edition of the chapter's
+  ``wall`` package (runner, harvest and plain data: the only code of the
+  grader's in there), read-only; the grading edition of the chapter's
   nnlib, read-only; and a scratch folder, an empty tmpfs of limited size that
   vanishes with it, where the notebook's own copy is written. Not the course
   folder, not the other submissions, not the instructor's home;
@@ -34,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+WALL = Path(__file__).resolve().with_name("wall")  # the only code of ours that runs in a sandbox
 GiB = 1024**3
 
 #: uids for the sandboxes when grading as root: FIRST_UID + slot, one slot per job of a run.
@@ -133,14 +134,14 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
         cmd += ["--ro-bind", root, root]
     cmd += ["--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/job",
-            "--perms", "1777", "--dir", "/job/work", "--ro-bind", str(HERE), "/job/bin"]
+            "--perms", "1777", "--dir", "/job/work", "--dir", "/job/lib", "--ro-bind", str(WALL), "/job/lib/wall"]
     for source, target in extra_binds:
         cmd += ["--ro-bind", source, target]
     cmd += ["--chdir", "/job/work", "--clearenv"]
     env = {"HOME": "/job/work", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
            "MPLCONFIGDIR": "/job/work/.matplotlib", "JUPYTER_RUNTIME_DIR": "/job/work/.jupyter",
            "MPLBACKEND": "agg", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
+           "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": "/job/lib"}
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # the machine's own settings, kept
         if name in os.environ:
             env[name] = os.environ[name]
@@ -158,22 +159,31 @@ def command(argv: list[str], limits: Limits, slot: int, extra_binds: list[tuple[
 
 
 def run(job: dict, nnlib_dir: Path, limits: Limits, slot: int = 0, sandboxed: bool = True,
-        group=None) -> dict:
-    """Run ``runner.py`` on ``job`` (see runner.py); return its result, or a note of what stopped it.
+        group=None, fonts: Path | None = None) -> dict:
+    """Run ``wall/runner.py`` on ``job`` (see there); return its result, or a note of what stopped it.
 
     ``group`` is the sandbox's cgroup (quota.Group), which it enters before it
-    starts. What comes back is read up to ``limits.result_cap`` bytes (and the
+    starts. ``fonts`` is matplotlib's font list, made once by the grader, which
+    the kernel is given (read-only) instead of scanning the fonts itself.
+    What comes back is read up to ``limits.result_cap`` bytes (and the
     runner's standard error up to ``limits.log_cap``): past that, the sandbox is stopped.
     """
     job = dict(job, cell_timeout=limits.cell_timeout, output_cap=limits.output_cap,
                notebook_output_cap=limits.notebook_output_cap, answers_cap=limits.answers_cap)
-    runner = ["python", "-I", "/job/bin/runner.py"] if sandboxed else [sys.executable, "-I", str(HERE / "runner.py")]
+    # -P: the runner's folder (where the kernel writes) is not on its path; PYTHONPATH names the wall alone.
+    runner = ["python" if sandboxed else sys.executable, "-s", "-P", "-m", "wall.runner"]
     with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as scratch:
+        binds = [(str(nnlib_dir), "/job/work/nnlib")]
+        if fonts is not None and fonts.is_dir():
+            binds.append((str(fonts), "/job/matplotlib"))
         if sandboxed:
-            cmd = command(runner, limits, slot, [(str(nnlib_dir), "/job/work/nnlib")])
+            cmd = command(runner, limits, slot, binds)
             cwd = None
         else:
             shutil.copytree(nnlib_dir, Path(scratch) / "nnlib")
+            if fonts is not None and fonts.is_dir():
+                shutil.copytree(fonts, Path(scratch) / ".matplotlib")
+            shutil.copytree(WALL, Path(scratch) / "lib" / "wall", ignore=shutil.ignore_patterns("__pycache__"))
             cmd, cwd = runner, scratch
         code, out, err, why = run_capped(cmd, json.dumps(job).encode(), limits.seconds, limits.result_cap,
                                          limits.log_cap, cwd=cwd, env=None if sandboxed else _plain_env(scratch),
@@ -276,5 +286,5 @@ def _why(code: int | None, log: str, limits: Limits) -> str:
 
 def _plain_env(scratch: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER"))}
-    env.update(HOME=scratch, MPLCONFIGDIR=f"{scratch}/.matplotlib", MPLBACKEND="agg")
+    env.update(HOME=scratch, MPLCONFIGDIR=f"{scratch}/.matplotlib", MPLBACKEND="agg", PYTHONPATH=f"{scratch}/lib")
     return env

@@ -10,7 +10,9 @@ feedback raw:
   return gets a ``'`` in front; the writer quotes every cell);
 - :func:`sanitise_page`: the feedback page through Ammonia (``nh3``), keeping
   only the course's own styles, with a Content-Security-Policy that refuses
-  any script, so no script, event handler or ``javascript:`` link survives;
+  any script but the course's own copy of MathJax, so no script, event
+  handler or ``javascript:`` link of a submission survives, and the chapter's
+  formulas, kept as TeX text, are typeset by MathJax (:func:`install_mathjax`);
 - :func:`quote_markdown`: a student's own markdown cell shown as literal text
   in a fenced block, which the markdown renderer reads in linear time.
 """
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import builtins
 import re
+import shutil
+from pathlib import Path
 
 import nh3
 
@@ -88,13 +92,22 @@ ATTRIBUTES = {"*": {"class", "id", "title", "lang", "dir"}, "a": {"href"}, "img"
               "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "ol": {"start"}}
 POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
           "script-src 'none'; form-action 'none'; base-uri 'none'")
+# With MathJax: scripts and fonts from the page's own origin only (its folder's MathJax, no inline script).
+POLICY_WITH_MATHJAX = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self' data:; "
+                       "script-src 'self'; form-action 'none'; base-uri 'none'")
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
 
-def sanitise_page(page: str) -> str:
-    """The feedback page, rebuilt: the course's styles, then the body through Ammonia."""
+def sanitise_page(page: str, mathjax: str | None = None) -> str:
+    """The feedback page, rebuilt: the course's styles, then the body through Ammonia.
+
+    ``mathjax`` is the address of the folder :func:`install_mathjax` wrote,
+    relative to the page (``../../.mathjax``): its configuration and MathJax
+    are the page's only scripts. Without it, the page has none, and its
+    formulas show as the TeX they are written in.
+    """
     head_end = page.lower().find("<body")
     head = page[: head_end if head_end >= 0 else 0]
     # The head is nbgrader's template: its CSS is kept, its scripts (MathJax, require.js) are not.
@@ -105,9 +118,74 @@ def sanitise_page(page: str) -> str:
     clean = nh3.clean(body[1] if body else page, tags=TAGS, attributes=ATTRIBUTES,
                       url_schemes={"http", "https", "data"}, link_rel="noopener noreferrer nofollow",
                       strip_comments=True, attribute_filter=_only_images_as_data)
+    scripts = "" if mathjax is None else (f'<script src="{mathjax}/{MATHJAX_CONFIG_FILE}"></script>\n'
+                                          f'<script src="{mathjax}/tex-chtml.js" id="MathJax-script"></script>\n')
+    policy = POLICY if mathjax is None else POLICY_WITH_MATHJAX
     return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n"
-            f"<title>{title_text}</title>\n{styles}\n</head>\n<body>\n{clean}\n</body>\n</html>\n")
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
+            f"<title>{title_text}</title>\n{styles}\n{scripts}</head>\n<body class=\"nnlib-feedback\">\n{clean}\n"
+            "</body>\n</html>\n")
+
+
+# ---------------------------------------------------------------- MathJax for the feedback
+
+MATHJAX_FOLDER = ".mathjax"  # in the feedback folder; a dot, so no student's folder can take its name (intake)
+MATHJAX_CONFIG_FILE = "nnlib-config.js"
+# Of the book's MathJax (the PyPI package sphinx-mathjax-offline, as the book serves it), what
+# the feedback needs: TeX to HTML, its fonts, and the extension that vets addresses.
+MATHJAX_FILES = ("tex-chtml.js", "ui/safe.js", "output/chtml/fonts/woff-v2")
+# Typeset only the chapter's own markdown (nbconvert's text_cell_render): never the outputs, never code.
+# No autoload and no require, so no TeX loads an extension (\class, \style, \href's html); ui/safe
+# vets any address all the same. The chapters' TeX needs only base and ams.
+MATHJAX_CONFIG = """\
+// Written by the grader (coursework/publish.py): MathJax for the chapter's own formulas only.
+window.MathJax = {
+  loader: {load: ["ui/safe"]},
+  tex: {
+    inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+    displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+    processEscapes: true,
+    packages: {"[-]": ["autoload", "require"]}
+  },
+  options: {
+    enableMenu: false,
+    ignoreHtmlClass: "nnlib-feedback",
+    processHtmlClass: "text_cell_render"
+  }
+};
+"""
+
+
+def mathjax_source() -> Path | None:
+    """The book's own MathJax (sphinx-mathjax-offline's copy), or None where it is not installed."""
+    from importlib import metadata
+
+    try:
+        folder = Path(metadata.distribution("sphinx-mathjax-offline").locate_file(
+            "sphinx-mathjax-offline/static/mathjax"))
+    except metadata.PackageNotFoundError:
+        return None
+    return folder if (folder / "tex-chtml.js").is_file() else None
+
+
+def install_mathjax(feedback: Path) -> Path | None:
+    """Copy the book's MathJax into ``feedback/.mathjax``, with the feedback's configuration.
+
+    Nothing is downloaded: the files come from the installed package. Returns
+    the folder, or None where there is no MathJax to copy (the feedback then
+    shows formulas as TeX).
+    """
+    source = mathjax_source()
+    if source is None:
+        return None
+    target = feedback / MATHJAX_FOLDER
+    for name in MATHJAX_FILES:
+        if not (target / name).exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            copy = shutil.copytree if (source / name).is_dir() else shutil.copy2
+            copy(source / name, target / name)
+    (target / MATHJAX_CONFIG_FILE).write_text(MATHJAX_CONFIG)
+    return target
 
 
 def _only_images_as_data(tag: str, attribute: str, value: str) -> str | None:

@@ -7,7 +7,7 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 c.CourseDirectory.course_id = "nn-from-scratch"
 
 # `make grade` does not use nbgrader's Execute step: each notebook runs in a
-# sandbox, with the limits of instructor/sandbox.py (60 s per cell; `make grade
+# sandbox, with the limits of coursework/sandbox.py (60 s per cell; `make grade
 # TIMEOUT=...` changes it), and the grader judges its test cells. This setting
 # serves only nbgrader's own commands, should you run them on the course.
 c.Execute.timeout = 60

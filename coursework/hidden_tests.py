@@ -1,6 +1,6 @@
 """Add (or refresh) the hidden tests of every write-a-function exercise in the chapters.
 
-Usage: python add_hidden_tests.py REPO [CHAPTER ...]
+Usage: python -m coursework hidden-tests [CHAPTER ...]   (default: every book/[0-9]*.ipynb)
 
 For each solution cell ``exN_k_solution`` that defines ``my_<name>``, where
 ``<name>`` is an nnlib function listed in CASES below, a graded cell
@@ -11,12 +11,11 @@ twice gives the same notebooks. Cells are written with nbformat, keeping every
 other cell and its id.
 """
 
-import ast
-import re
-import sys
 from pathlib import Path
 
 import nbformat
+
+from . import cells, folders
 
 # Inputs shared by the cases: a [4, 6, 3, 1] network with weights large enough
 # for real gradients, 9 examples (m is no layer size), mixed labels.
@@ -93,13 +92,13 @@ CASES = {
     ],
 }
 
-HEADER = "# Hidden tests: they run when your work is graded."
+HEADER = cells.HIDDEN_HEADER
 
 
 def hidden_source(name: str) -> str:
     lines = [
         HEADER,
-        "### BEGIN HIDDEN TESTS",
+        cells.HIDDEN_BEGIN,
         "import numpy as np",
         "import nnlib.course as _course",
         "",
@@ -109,7 +108,7 @@ def hidden_source(name: str) -> str:
     ]
     for description, points, args in CASES[name]:
         lines.append(f'_hidden.case("{description}", {points}, {", ".join(args)})')
-    lines += ["_hidden.score()", "### END HIDDEN TESTS"]
+    lines += ["_hidden.score()", cells.HIDDEN_END]
     return "\n".join(lines)
 
 
@@ -117,10 +116,10 @@ def hidden_cell(n: str, k: str, name: str):
     cell = nbformat.v4.new_code_cell(hidden_source(name))
     cell.id = f"ex{n}-{k}-hidden"
     cell.metadata = {
-        "tags": ["remove-cell"],
+        "tags": [cells.REMOVE_CELL],
         "nbgrader": {
             "grade": True,
-            "grade_id": f"ex{n}_{k}_hidden",
+            "grade_id": cells.hidden_id(n, k),
             "locked": True,
             "points": sum(points for _, points, _ in CASES[name]),
             "schema_version": 3,
@@ -131,40 +130,37 @@ def hidden_cell(n: str, k: str, name: str):
     return cell
 
 
-def defined_functions(source: str) -> list[str]:
-    code = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in source.splitlines())
-    return [node.name for node in ast.walk(ast.parse(code)) if isinstance(node, ast.FunctionDef)]
-
-
 def add_hidden_tests(path: Path) -> list[str]:
     nb = nbformat.read(path, as_version=4)
     added = []
     for cell in list(nb.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        match = re.fullmatch(r"ex(\d+)_(\d+)_solution", meta.get("grade_id", ""))
-        if cell.cell_type != "code" or not meta.get("solution") or not match:
+        numbers = cells.exercise_numbers(cells.grade_id(cell), "solution")
+        if cell.cell_type != "code" or not cells.is_solution(cell) or not numbers:
             continue
-        n, k = match.groups()
-        names = [f[3:] for f in defined_functions(cell.source) if f.startswith("my_") and f[3:] in CASES]
+        n, k = numbers
+        names = [name for name in cells.learner_functions(cell.source) if name in CASES]
         if not names:
             continue
         new = hidden_cell(n, k, names[0])
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-        if f"ex{n}_{k}_hidden" in ids:
-            old = nb.cells[ids.index(f"ex{n}_{k}_hidden")]
+        ids = [cells.grade_id(c) for c in nb.cells]
+        if cells.hidden_id(n, k) in ids:
+            old = nb.cells[ids.index(cells.hidden_id(n, k))]
+            folded = old.metadata.get("jupyter")  # as tools/fold_solutions.py left it
             old.source, old.metadata = new.source, new.metadata
+            if folded:
+                old.metadata["jupyter"] = folded
         else:
-            check = f"ex{n}_{k}_check"
+            check = cells.check_id(n, k)
             after = ids.index(check) if check in ids else nb.cells.index(cell)
             nb.cells.insert(after + 1, new)
-        added.append(f"ex{n}_{k}_hidden ({names[0]}, {new.metadata['nbgrader']['points']} points)")
+        added.append(f"{cells.hidden_id(n, k)} ({names[0]}, {new.metadata['nbgrader']['points']} points)")
     nbformat.write(nb, path)
     return added
 
 
-if __name__ == "__main__":
-    repo = Path(sys.argv[1])
-    chapters = sys.argv[2:] or sorted(p.stem for p in (repo / "book").glob("[0-9]*.ipynb"))
-    for chapter in chapters:
-        added = add_hidden_tests(repo / "book" / f"{chapter}.ipynb")
+def main(chapters: list[str] | None = None, book: Path | None = None) -> None:
+    """Add the hidden tests to the chapters named (default: every ``book/[0-9]*.ipynb``)."""
+    book = book or folders.BOOK
+    for chapter in chapters or sorted(p.stem for p in book.glob("[0-9]*.ipynb")):
+        added = add_hidden_tests(book / f"{chapter}.ipynb")
         print(f"{chapter}: {', '.join(added) or 'no write-a-function exercise'}")

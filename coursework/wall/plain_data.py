@@ -6,7 +6,7 @@ return. ``decode`` builds only numbers, strings, lists, tuples, dicts and
 numeric numpy arrays; anything else a submission returns arrives as an
 :class:`Unreadable` that no check accepts. Nothing is ever unpickled.
 
-This file also runs inside the sandbox (the harvest imports it there), so it
+This module also runs inside the sandbox (the harvest imports it there), so it
 uses nothing but the standard library and numpy.
 """
 

@@ -1,7 +1,8 @@
 """Inside the sandbox, after a submission's notebook has run: collect its answers.
 
-The runner sends this file's source to the submission's kernel as one last
-cell (which no one sees), and calls :func:`harvest` with the grader's request:
+The runner adds one last cell to the submission's kernel (which no one sees)
+that imports this module (``wall.harvest``, from the sandbox's read-only copy)
+and calls :func:`harvest` with the grader's request:
 the names of the submission's functions and values, and the inputs to call the
 functions with. Each answer is appended, as plain data, to a file that the
 runner hands back to the grader: the value returned, or the type of what was
@@ -20,7 +21,7 @@ def harvest(namespace, request, out_path):
 
     import numpy as np
 
-    import plain_data
+    from . import plain_data
 
     seconds = request["seconds"]
     timed_out = set(request.get("timed_out", []))  # names that ran out of time in an earlier phase

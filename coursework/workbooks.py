@@ -1,15 +1,15 @@
 """The learner's workbooks: their own copies of the chapters, opened by `make lab`.
 
-    python tools/workbooks.py [--folder DIR] create [CHAPTER ...]   # missing workbooks only
-    python tools/workbooks.py [--folder DIR] reset CHAPTER [--yes]   # a fresh copy of one chapter
-    python tools/workbooks.py [--folder DIR] lab [JUPYTERLAB OPTIONS]
+    python -m coursework workbooks [--folder DIR] create [CHAPTER ...]   # missing workbooks only
+    python -m coursework workbooks [--folder DIR] reset CHAPTER [--yes]   # a fresh copy of one chapter
+    python -m coursework workbooks [--folder DIR] lab [JUPYTERLAB OPTIONS]
 
 (``make lab`` and ``make workbook`` run these; ``--folder`` defaults to ``workbooks/``,
 which git ignores.)
 
 A workbook is a chapter of ``book/`` made into an exercise book, as the student
-edition makes it (``instructor/coursework.py``): nbgrader, configured by
-``instructor/nbgrader_config.py``, replaces each solution by the same stub
+edition makes it (editions.py): nbgrader, configured by
+``nbgrader_config.py``, replaces each solution by the same stub
 (``# YOUR CODE HERE`` / ``raise NotImplementedError()``) and clears the hidden
 tests; their cells are then left out, since nothing grades a workbook. Unlike
 the student edition, a workbook runs on nnlib's own functions, as the book
@@ -30,7 +30,7 @@ old one in ``workbooks/backups/``.
 
 ``lab`` runs JupyterLab on the workbooks, as a learner's JupyterLab: nbgrader's
 instructor menu and sidebar are disabled for this server only (by the config
-in ``tools/learner_jupyter/``, added to JUPYTER_CONFIG_PATH), ``--allow-root``
+in ``learner_jupyter/`` beside this module, added to JUPYTER_CONFIG_PATH), ``--allow-root``
 is added when run as root, and JupyterLab's own JUPYTER_PORT and JUPYTER_TOKEN
 are honoured (nothing here sets a port or a token).
 """
@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import shutil
 import sys
 import time
@@ -48,17 +47,17 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
+from . import cells as vocabulary
+from . import editions, folders, leaks
+from .cells import SOLUTION_MARKERS, exercise_name, prefix as _prefix
+
+ROOT = folders.ROOT
+BOOK = folders.BOOK
 WORKBOOKS = ROOT / "workbooks"
 # Added to JUPYTER_CONFIG_PATH for the learner's server: disables nbgrader's lab
 # and server extensions there, and nowhere else.
 LEARNER_CONFIG = Path(__file__).resolve().with_name("learner_jupyter")
 META = "nnlib_workbook"  # notebook and cell metadata written by this tool
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-sys.path.insert(0, str(ROOT / "instructor"))
-import coursework  # noqa: E402  (the student edition: its nbgrader configuration)
 
 
 def chapters() -> list[str]:
@@ -66,22 +65,12 @@ def chapters() -> list[str]:
     return [p.stem for p in sorted(BOOK.glob("[0-9a]*.ipynb"))]
 
 
-def exercise_name(grade_id: str) -> str:
-    """``ex3_1_solution`` -> ``Exercise 3.1``."""
-    match = re.fullmatch(r"ex(\d+)_(\d+)_\w+", grade_id)
-    return f"Exercise {match[1]}.{match[2]}" if match else grade_id
-
-
-def _prefix(grade_id: str) -> str:
-    return grade_id.rsplit("_", 1)[0]  # ex3_1_solution -> ex3_1
-
-
 def _nbgrader_clear(nb):
     """Solutions -> the student edition's stub, hidden tests cleared: nbgrader's own preprocessors."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
     from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader(coursework.CONFIG.name, path=str(coursework.CONFIG.parent)).load_config()
+    config = PyFileConfigLoader(folders.CONFIG.name, path=str(folders.CONFIG.parent)).load_config()
     resources: dict = {}
     nb, resources = ClearSolutions(config=config).preprocess(nb, resources)
     nb, resources = ClearHiddenTests(config=config).preprocess(nb, resources)
@@ -92,14 +81,6 @@ def _only_comments(source: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in source.splitlines())
 
 
-def _tag(cell, tag: str, present: bool) -> None:
-    tags = [t for t in cell.metadata.get("tags", []) if t != tag] + ([tag] if present else [])
-    if tags:
-        cell.metadata["tags"] = tags
-    else:
-        cell.metadata.pop("tags", None)
-
-
 def folded_solution(grade_id: str, source: str):
     """A raw cell showing the book's solution, folded in JupyterLab and in the book.
 
@@ -107,12 +88,12 @@ def folded_solution(grade_id: str, source: str):
     cell (JupyterLab shows the source of a markdown cell it runs), and running
     a code cell would put our answer in place of the learner's.
     """
-    code = "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
+    code = vocabulary.without_markers(source)
     cell = nbformat.v4.new_raw_cell(
         f"Our solution to {exercise_name(grade_id)} (text only: Run All never runs it)\n\n{code}"
     )
     cell.id = f"solution-{_prefix(grade_id)}".replace("_", "-")
-    cell.metadata["tags"] = ["hide-input"]
+    cell.metadata["tags"] = [vocabulary.HIDE_INPUT]
     cell.metadata["jupyter"] = {"source_hidden": True}
     cell.metadata[META] = {"solution_of": _prefix(grade_id)}
     return cell
@@ -144,7 +125,7 @@ def _banner(chapter: str, exercises: list[str]):
 
 def secret_solution_lines(chapter: str) -> set[str]:
     """Lines of the chapter's solutions that nothing public shows (stripped): what must stay folded."""
-    secret = coursework.secret_lines()
+    secret = leaks.secret_lines()
     lines = set()
     for cell in nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4).cells:
         inside = False
@@ -164,32 +145,29 @@ def book_hash(chapter: str) -> str:
 def make_workbook(chapter: str):
     """The workbook of one chapter, from book/<chapter>.ipynb."""
     nb = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
-    solutions = {
-        c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in nb.cells
-        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
-    }
-    coursework.unfold_answer_cells(nb)
+    solutions = {vocabulary.grade_id(c): c.source for c in nb.cells
+                 if c.cell_type == "code" and vocabulary.is_solution(c)}
+    editions.unfold_answer_cells(nb)
     nb = _nbgrader_clear(nb)
-    checks = {_prefix(c.metadata["nbgrader"]["grade_id"]) for c in nb.cells
-              if c.metadata.get("nbgrader", {}).get("grade") and not _only_comments(c.source)}
-    cells = []
+    checks = {_prefix(vocabulary.grade_id(c)) for c in nb.cells
+              if vocabulary.is_graded(c) and not _only_comments(c.source)}
+    kept = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and _only_comments(cell.source):
+        graded, solution = vocabulary.is_graded(cell), vocabulary.is_solution(cell)
+        if graded and _only_comments(cell.source):
             continue  # a hidden-test cell, emptied by nbgrader: it only runs when work is graded
-        if meta.get("solution") or meta.get("grade"):
+        if solution or graded:
             # The learner's answer and its check: they raise until the exercise is done.
-            _tag(cell, "hide-input", False)
-            _tag(cell, "raises-exception", True)
-        cells.append(cell)
-        grade_id = meta.get("grade_id", "")
+            vocabulary.set_tag(cell, vocabulary.HIDE_INPUT, False)
+            vocabulary.set_tag(cell, vocabulary.RAISES_EXCEPTION, True)
+        kept.append(cell)
+        grade_id = vocabulary.grade_id(cell)
         prefix = _prefix(grade_id)
-        if (meta.get("grade") and grade_id == f"{prefix}_check") or (meta.get("solution") and prefix not in checks):
-            cells.append(folded_solution(f"{prefix}_solution", solutions[f"{prefix}_solution"]))
+        if (graded and grade_id == f"{prefix}_check") or (solution and prefix not in checks):
+            kept.append(folded_solution(f"{prefix}_solution", solutions[f"{prefix}_solution"]))
     exercises = [exercise_name(g) for g in solutions]
-    cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0, _banner(chapter, exercises))
-    nb.cells = cells
+    kept.insert(1 if kept and kept[0].cell_type == "markdown" else 0, _banner(chapter, exercises))
+    nb.cells = kept
     nb.metadata[META] = {"chapter": chapter, "book_sha256": book_hash(chapter)}
     return nb
 
@@ -261,7 +239,7 @@ def _report(created: list[str], stale: list[str], folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m coursework workbooks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--folder", type=Path, default=WORKBOOKS, help="where the workbooks live (default: workbooks/)")
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("create", help="write the workbooks that do not exist yet")

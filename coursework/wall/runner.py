@@ -1,6 +1,6 @@
 """Run one submission inside its sandbox; the grader starts this with bubblewrap.
 
-    python runner.py < job.json > result.json
+    PYTHONPATH=/job/lib python -s -P -m wall.runner < job.json > result.json
 
 It reads the job from standard input before anything of the submission runs:
 the notebook (with the test cells left out: the grader judges those), the
@@ -23,7 +23,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
 PR_SET_DUMPABLE = 4
 
 
@@ -165,10 +164,10 @@ def ask_for_answers(client, nb, job: dict, items: list, notes: list, room: int,
     request = {"seconds": job["request"]["seconds"], "items": items,
                "timed_out": sorted({names.get(a.get("id")) for a in done_answers
                                     if a.get("raised") == "TimeoutError" and names.get(a.get("id"))})}
+    # The harvest is this package's own (the sandbox's read-only copy), imported by the kernel.
     code = "\n".join([
-        (HERE / "harvest.py").read_text(),
-        f"import sys as _sys; _sys.path.insert(0, {str(HERE)!r})",
-        f"harvest(globals(), __import__('json').loads({json.dumps(request)!r}), {out_path!r})",
+        f"from {__package__}.harvest import harvest as _nnlib_harvest",
+        f"_nnlib_harvest(globals(), __import__('json').loads({json.dumps(request)!r}), {out_path!r})",
     ])
     cell = nbformat.v4.new_code_cell(code)
     nb.cells.append(cell)

@@ -1,0 +1,5 @@
+"""``python -m coursework``: see cli.py."""
+
+from .cli import main
+
+main()

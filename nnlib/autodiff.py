@@ -51,6 +51,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, value, parents=(), op="", name=""):
+        """Hold value as float64, its gradient at 0, and where it came from."""
         self.value = np.asarray(value, dtype=np.float64)
         self.grad = np.zeros_like(self.value)
         self.parents = parents

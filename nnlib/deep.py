@@ -86,7 +86,9 @@ def model_forward(
     return Z, caches
 
 
-def model_backward(dZL: np.ndarray, caches: list, hidden: str = "relu") -> dict[str, np.ndarray]:
+def model_backward(
+    dZL: np.ndarray, caches: list, hidden: str = "relu"
+) -> dict[str, np.ndarray]:
     """Carry the logits' gradient down through every layer: dW[l] and db[l] for l = L, ..., 1.
 
     The same steps as ``backprop``, from dZ[L] instead of from AL and Y:
@@ -111,6 +113,23 @@ def model_backward(dZL: np.ndarray, caches: list, hidden: str = "relu") -> dict[
         ``b<l>``: derivatives of the average cost J.
     """
     g_backward = _activation(hidden)[1]
+    dZL = _validate_backward(dZL, caches)
+    L = len(caches)
+    grads = {}
+    dA, dW, db = linear_backward(dZL, caches[L - 1][0])
+    grads[f"dW{L}"], grads[f"db{L}"] = dW, db
+    for l in range(L - 1, 0, -1):
+        linear_cache, Z, mask = caches[l - 1]
+        if mask is not None:
+            dA = dA * mask
+        dZ = g_backward(dA, Z)
+        dA, dW, db = linear_backward(dZ, linear_cache)
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+    return grads
+
+
+def _validate_backward(dZL, caches) -> np.ndarray:
+    """dZL as a float array that fits the caches, or a ValueError saying what came."""
     if not isinstance(caches, list) or not caches:
         got = "an empty list" if isinstance(caches, list) else type(caches).__name__
         raise ValueError(f"caches must be the list model_forward returns, one tuple per layer; got {got}")
@@ -121,16 +140,7 @@ def model_backward(dZL: np.ndarray, caches: list, hidden: str = "relu") -> dict[
             f"dZL has shape {dZL.shape} but the last layer's Z has shape {ZL_shape}: "
             "one column per example, as logit_gradient gives"
         )
-    L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZL, caches[L - 1][0])
-    for l in range(L - 1, 0, -1):
-        linear_cache, Z, mask = caches[l - 1]
-        if mask is not None:
-            dA = dA * mask
-        dZ = g_backward(dA, Z)
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, linear_cache)
-    return grads
+    return dZL
 
 
 def logit_cost(ZL: np.ndarray, Y: np.ndarray) -> float:
@@ -195,7 +205,8 @@ def l2_penalty(params: dict[str, np.ndarray], l2: float, m: int) -> float:
     """
     l2, m = _l2(l2), _count(m)
     L = len(params) // 2
-    return float(l2 / (2 * m) * sum(np.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1)))
+    squares = sum(np.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
+    return float(l2 / (2 * m) * squares)
 
 
 def l2_gradient(params: dict[str, np.ndarray], l2: float, m: int) -> dict[str, np.ndarray]:
@@ -242,6 +253,11 @@ def best_epoch(val_costs) -> int:
     -------
     epoch : int
     """
+    costs = _validate_costs(val_costs)
+    return int(np.argmin(costs))
+
+
+def _validate_costs(val_costs) -> np.ndarray:
     costs = np.asarray(val_costs, dtype=float)
     if costs.ndim != 1 or costs.size == 0:
         raise ValueError(
@@ -249,7 +265,7 @@ def best_epoch(val_costs) -> int:
         )
     if not np.all(np.isfinite(costs)):
         raise ValueError("val_costs must be finite numbers; got NaN or infinity")
-    return int(np.argmin(costs))
+    return costs
 
 
 def predict_labels(X: np.ndarray, params: dict[str, np.ndarray], hidden: str = "relu") -> np.ndarray:

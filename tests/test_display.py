@@ -93,6 +93,10 @@ def test_shown_source_is_the_code_with_only_the_summary_line(name):
     # Its lines fit the book's text column.
     first, last = definition.body[0].lineno, definition.body[0].end_lineno
     assert max(len(line) for line in shown.splitlines()[first - 1:last]) <= WIDTH
+    # Every line fits the page's column as the browser test measures it (77 characters of
+    # the code font in the text column), so that a listing never scrolls sideways.
+    too_long = [line for line in shown.splitlines() if len(line) > 77]
+    assert not too_long, too_long
     # The comments stay: they explain the code.
     comments = [line.strip() for line in full.splitlines() if line.strip().startswith("#")]
     for comment in comments:

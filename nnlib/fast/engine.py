@@ -255,7 +255,8 @@ def _sum_into(out: np.ndarray, parts: list[np.ndarray]) -> None:
 class Slice:
     """Examples start:end of a batch: forward and backward, in buffers of its own."""
 
-    def __init__(self, dims, start, end, dtype, elementwise=blockwise, hidden="sigmoid", output="sigmoid"):
+    def __init__(self, dims, start, end, dtype, elementwise=blockwise,
+                 hidden="sigmoid", output="sigmoid"):
         """Allocate the slice's A, dA and dZ once, for every step it will take."""
         self.start, self.end, self.size = start, end, end - start
         self.elementwise = elementwise  # blockwise, or _whole for whole arrays
@@ -322,7 +323,8 @@ class Slice:
                 if self.hidden == "relu":
                     dZ = times_relu_slope(dA, A_prev, out=dA)
                 else:
-                    dZ = self.elementwise(times_sigmoid_slope, dA, A_prev, out=dA)
+                    slope = times_sigmoid_slope
+                    dZ = self.elementwise(slope, dA, A_prev, out=dA)
         return cost
 
 

@@ -7,6 +7,7 @@ typeset a formula before Chromium printed the page.
 """
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -106,9 +107,12 @@ def prose(page) -> str:
 
 
 def starts_with_lines(text: str, title: str) -> bool:
-    """Whether the page's first whole lines, joined by spaces, are exactly the title."""
+    """Whether the page's first whole lines, joined by spaces, are exactly the title.
+
+    The PDF sets ligatures ("ﬀ" in "diﬀerentiation"); NFKC reads them as their letters.
+    """
     joined = ""
-    for line in text.strip().splitlines()[:3]:
+    for line in unicodedata.normalize("NFKC", text).strip().splitlines()[:3]:
         joined = f"{joined} {line.strip()}".strip()
         if joined == title:
             return True

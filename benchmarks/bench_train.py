@@ -67,13 +67,22 @@ def cases(quick: bool):
     yield f"synthetic {big} x 100", X, Y, BIG_DIMS, 0.1, (np.float64, np.float32)
     for m in sizes:
         X, Y = synthetic_data(m, BIG_DIMS[0])
-        yield f"sweep m={m}", X, Y, BIG_DIMS, 0.1, (np.float64,)
+        yield f"sweep m={m}", X, Y, BIG_DIMS, 0.1, (np.float64, np.float32)
 
 
 def epochs_per_sample(X, layer_dims):
-    """Enough epochs per timed sample that one sample lasts roughly 0.05 s or more."""
+    """Enough epochs per timed sample that one sample lasts roughly 0.05 s or more.
+
+    An epoch's products take about 2.6 times the forward pass's multiply-adds
+    (``work``), and a multiply-add takes some 0.04 ns on two cores in float64
+    (more on a small batch, about half in float32): 2e9 forward multiply-adds
+    last about 0.2 s in float64, 0.1 s in float32. A trainer's call also does things once
+    (checking the data, drawing the start, allocating its buffers); over
+    several epochs they fade from the time per epoch, as they do in a real
+    training run of hundreds of epochs.
+    """
     work = X.shape[1] * sum(a * b for a, b in zip(layer_dims, layer_dims[1:]))
-    return int(np.clip(2e7 / work, 1, 200))
+    return int(np.clip(2e9 / work, 1, 500))
 
 
 def same_path(X, Y, layer_dims, lr, dtype):
@@ -137,6 +146,37 @@ def peak_memory(X, Y, layer_dims, lr, dtype=np.float64, batch_size=None, trainer
     return peak, caches
 
 
+def cpu_model() -> str:
+    """The processor's name and its widest vector instructions, from /proc/cpuinfo where there is one."""
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    name = value.strip()
+                elif key.strip() == "flags":
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    simd = [f for f in ("avx512f", "avx2") if f in flags]
+    return f"{name} ({simd[0] if simd else 'no avx2'})"
+
+
+def blas_kernels() -> str:
+    """Each BLAS library loaded, with the kernels it chose for this processor (threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed"
+    return "; ".join(
+        f"{lib.get('internal_api')} {lib.get('version')} ({lib.get('architecture') or '?'}) "
+        f"for {os.path.basename(lib.get('filepath', ''))}"
+        for lib in threadpool_info() if lib.get("user_api") == "blas"
+    )
+
+
 def set_threads(n):
     """Limit BLAS (numpy, torch) and torch's own threads to n; returns a description."""
     done = []
@@ -176,8 +216,9 @@ def main(argv=None):
         except ImportError:
             print(f"{module} is not installed: its columns are skipped "
                   f"(pip install -e .[bench])")
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+    print(f"{cpu_model()}, {os.cpu_count()} cores; "
           f"{args.threads} threads ({how}); " + ", ".join(versions))
+    print("BLAS: " + blas_kernels())
 
     rows = []
     for name, X, Y, dims, lr, dtypes in cases(args.quick):

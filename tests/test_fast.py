@@ -307,6 +307,33 @@ def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
         assert slices_per_step == [2]
 
 
+def test_a_float32_slice_needs_twice_the_work(monkeypatch):
+    # [100, 64, 32, 1] takes 8,480 multiply-adds per example; 2,400 examples take
+    # 20.4 million. With threads paying from 10 million multiply-adds up in float64,
+    # that is two slices in float64 and one in float32, whose arithmetic is about
+    # twice as fast.
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 10_000_000)
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        if blas_thread_limits() != {2}:
+            pytest.skip("no BLAS library that threadpoolctl can hold to 2 threads")
+        assert threads_for(2400, [100, 64, 32, 1], np.float64) == 2
+        assert threads_for(2400, [100, 64, 32, 1], np.float32) == 1
+        assert threads_for(4800, [100, 64, 32, 1], np.float32) == 2
+        # and fast.train asks with the dtype it trains in
+        slices_per_step = []
+        real_gradients = nnlib.fast.Step.gradients
+
+        def spy(self, *args):
+            slices_per_step.append(len(self.slices))
+            return real_gradients(self, *args)
+
+        monkeypatch.setattr(nnlib.fast.Step, "gradients", spy)
+        X, Y = synthetic_data(2400, 100, seed=1)
+        for dtype in (np.float64, np.float32):
+            fast_train(X, Y, [100, 64, 32, 1], 1, 0.5, dtype=dtype)
+        assert slices_per_step == [2, 1]
+
+
 def test_cost_and_grads_checks_its_input(net):
     params, X, Y = net
     with pytest.raises(ValueError, match=r"did you mean X\.T"):

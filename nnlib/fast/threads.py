@@ -15,19 +15,26 @@ batch is too small for threads to pay, it works in one thread.
 
 import contextlib
 
+import numpy as np
+
 #: A slice gets at least this many multiply-adds of matrix products per step
-#: (a few milliseconds of work), so that threads cost far less than they save.
+#: in float64 (a few milliseconds of work), so that threads cost far less
+#: than they save. In float32 a processor does about twice as many
+#: multiply-adds in the same time (twice as many numbers fit in each vector
+#: register), so a float32 slice needs twice as many.
 MIN_WORK_PER_THREAD = 1 << 25
 
 
-def threads_for(m: int, layer_dims: list[int]) -> int:
+def threads_for(m: int, layer_dims: list[int], dtype=np.float64) -> int:
     """How many threads a step on m examples should use: 1 unless it pays.
 
     As many as the BLAS library may use now (its limit, set by the user or by
-    OMP_NUM_THREADS), but no more than the work allows at MIN_WORK_PER_THREAD each.
+    OMP_NUM_THREADS), but no more than the work allows at MIN_WORK_PER_THREAD
+    each (twice that in float32).
     """
     work = m * sum(a * b for a, b in zip(layer_dims, layer_dims[1:]))
-    most = min(work // MIN_WORK_PER_THREAD, m)
+    per_thread = MIN_WORK_PER_THREAD * (8 // np.dtype(dtype).itemsize)
+    most = min(work // per_thread, m)
     if most < 2:
         return 1
     blas = _blas_libraries()

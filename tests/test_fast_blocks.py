@@ -52,3 +52,36 @@ def test_other_arrays_go_whole(rng, case):
     out = blockwise(scaled_sum, a, b, out=np.empty(a.shape))
     assert scaled_sum.calls == 1
     np.testing.assert_array_equal(out, 2 * a + b)
+
+
+def biased_sum(a, column, out):
+    """An elementwise f with a value per row (as the biases are), counting its calls."""
+    biased_sum.calls = getattr(biased_sum, "calls", 0) + 1
+    np.subtract(column, a, out=out)
+
+
+@pytest.mark.parametrize("m", [1000, 3 * BLOCK_ELEMENTS // 2], ids=["rows", "row-pieces"])
+def test_a_value_per_row_goes_with_its_row(rng, m):
+    # Blocks of whole rows when rows are short, pieces of a row when one is longer than a
+    # block; each row's value meets every entry of its row, and only those.
+    a = rng.standard_normal((80, m))
+    column = rng.standard_normal((80, 1))
+    biased_sum.calls = 0
+    out = blockwise(biased_sum, a, column, out=np.empty_like(a))
+    np.testing.assert_array_equal(out, column - a)
+    rows = max(1, BLOCK_ELEMENTS // m)
+    pieces = -(-m // BLOCK_ELEMENTS) if rows == 1 else 1
+    assert biased_sum.calls == -(-80 // rows) * pieces  # really in blocks
+
+
+def test_the_engines_sigmoid_adds_the_bias_as_the_textbook_does(rng):
+    # minus_b - WA is exactly -(WA + b): the sigmoid of the sum, bit for bit.
+    from nnlib.fast import sigmoid_in_place, sigmoid_of_sum
+
+    WA = 20 * rng.standard_normal((300, 500))
+    b = rng.standard_normal((300, 1))
+    expected = np.empty_like(WA)
+    sigmoid_in_place(WA + b, expected)
+    A = WA.copy()
+    blockwise(sigmoid_of_sum, A, -b, out=A)
+    np.testing.assert_array_equal(A, expected)

@@ -4,7 +4,7 @@ The appendix "How fast is from scratch?" builds it step by step. Its parts:
 
 - ``engine``: ``train`` and ``cost_and_grads``, with the same arguments and
   results as the textbook functions up to rounding, and the pieces the
-  appendix shows (``Step``, ``Slice``, ``sigmoid_in_place``,
+  appendix shows (``Step``, ``Slice``, ``sigmoid_in_place``, ``sigmoid_of_sum``,
   ``times_sigmoid_slope``, ``train_with_options``);
 - ``blocks``: elementwise work a cache-sized block at a time (``blockwise``);
 - ``threads``: how many threads a batch gets, with BLAS on one core each
@@ -21,6 +21,7 @@ from nnlib.fast.engine import (
     Step,
     cost_and_grads,
     sigmoid_in_place,
+    sigmoid_of_sum,
     times_sigmoid_slope,
     train,
     train_with_options,
@@ -34,6 +35,7 @@ __all__ = [
     "Step",
     "Slice",
     "sigmoid_in_place",
+    "sigmoid_of_sum",
     "times_sigmoid_slope",
     "blockwise",
     "BLOCK_ELEMENTS",

@@ -29,25 +29,42 @@ BLOCK_ELEMENTS = 1 << 15
 def blockwise(f, *arrays: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Run an elementwise f(*arrays, out) block by block; f writes its result into out.
 
-    The arrays and out must have one shape. Small arrays, and anything that
-    is not a C-ordered float array, go to f whole. ``out`` may be one of the
+    The arrays and out must have one shape, except that beside arrays of
+    shape (n, m) an array of shape (n, 1) may hold one value per row (a
+    layer's biases), which f broadcasts along its row: then the blocks are
+    whole rows, or pieces of one row. Small arrays, and anything that is not
+    a C-ordered float array, go to f whole. ``out`` may be one of the
     arrays, to overwrite it.
     """
-    first = arrays[0]
-    in_blocks = first.size > 2 * BLOCK_ELEMENTS and all(
+    n = out.shape[0]
+    # an (n, 1) array beside (n, m) ones: one value per row
+    per_row = [np.shape(a) == (n, 1) != out.shape for a in arrays]
+    others = [a for a, row in zip(arrays, per_row) if not row]
+    in_blocks = out.size > 2 * BLOCK_ELEMENTS and all(
         isinstance(a, np.ndarray)
-        and a.shape == first.shape
+        and a.shape == out.shape
         and a.dtype in (np.float32, np.float64)
         and a.flags.c_contiguous
-        for a in (*arrays, out)
+        for a in (*others, out)
     )
     if not in_blocks:
         f(*arrays, out)
         return out
-    # reshape(-1) of a C-ordered array is a view: its entries in memory
-    # order.
-    flat_arrays = [a.reshape(-1) for a in (*arrays, out)]
-    for start in range(0, first.size, BLOCK_ELEMENTS):
-        block = slice(start, start + BLOCK_ELEMENTS)
-        f(*(a[block] for a in flat_arrays))
+    if not any(per_row):
+        # reshape(-1) of a C-ordered array is a view: its entries in
+        # memory order.
+        flat = [a.reshape(-1) for a in (*arrays, out)]
+        for start in range(0, out.size, BLOCK_ELEMENTS):
+            block = slice(start, start + BLOCK_ELEMENTS)
+            f(*(a[block] for a in flat))
+        return out
+    m = out.shape[1]
+    rows = max(1, BLOCK_ELEMENTS // m)  # whole rows per block, or
+    width = m if rows > 1 else BLOCK_ELEMENTS  # pieces of one row
+    for r in range(0, n, rows):
+        for start in range(0, m, width):
+            cols = slice(start, start + width)
+            parts = [a[r:r + rows] if row else a[r:r + rows, cols]
+                     for a, row in zip(arrays, per_row)]
+            f(*parts, out[r:r + rows, cols])
     return out

@@ -16,8 +16,11 @@ step by step and measures each one:
    kept: the sigmoid is applied in place. It is 1 / (1 + e^-Z), four passes
    over the layer instead of the stable form's seven; e^-Z overflows for Z
    below about -709 and A comes out 0, right to within 1e-308, so that
-   overflow is silenced here. And the backward pass stops before dA[0], the
-   gradient with respect to X, which no parameter needs.
+   overflow is silenced here. The bias is added in the sigmoid's first
+   pass (``sigmoid_of_sum``), exactly as Z = WA + b rounds. The backward pass
+   stops before dA[0], the gradient with respect to X, which no parameter
+   needs, and takes W^T dZ behind a layer of one unit as the outer product
+   it is, elementwise: a matrix product with nothing to sum is slow in BLAS.
 3. Blocks. The sigmoid and the slope are computed a block of 32768 entries
    at a time (``nnlib/fast/blocks.py``), so that the operations on each entry
    run inside the processor's cache.
@@ -61,7 +64,8 @@ HIDDEN = ("sigmoid", "relu")
 OUTPUTS = ("sigmoid", "softmax")
 
 __all__ = [
-    "train", "cost_and_grads", "train_with_options", "Step", "Slice", "sigmoid_in_place", "times_sigmoid_slope",
+    "train", "cost_and_grads", "train_with_options", "Step", "Slice", "sigmoid_in_place", "sigmoid_of_sum",
+    "times_sigmoid_slope",
     "softmax_cost_and_slope", "times_relu_slope",
 ]
 
@@ -117,7 +121,7 @@ def train_with_options(
     shuffle = np.random.default_rng(seed)
     n_batches = -(-m // batch_size)  # ceil(m / batch_size)
     if threads is None:
-        threads = threads_for(-(-m // n_batches), dims)
+        threads = threads_for(-(-m // n_batches), dims, dtype)
     elementwise = blockwise if blocks else _whole
     steps = {}  # one Step, with its buffers, per batch size (at most two sizes)
     cost_history = []
@@ -271,6 +275,7 @@ class Slice:
         self.A = [None] + [np.empty((n, ms), dtype) for n in dims[1:]]
         self.dA = [None] + [np.empty((n, ms), dtype) for n in dims[1:-1]]
         self.dZL = np.empty((dims[-1], ms), dtype)
+        self.minus_b = [None] + [np.empty((n, 1), dtype) for n in dims[1:]]
         # This slice's share of the gradients: sums over its examples,
         # not yet over m.
         shapes = list(zip(dims[1:], dims))  # (n_l, n_{l-1}) for l = 1..L
@@ -303,11 +308,15 @@ class Slice:
         A_prev = X_s
         for l in range(1, self.L + 1):
             np.matmul(W[l], A_prev, out=A[l])
-            A[l] += b[l]
             if l < self.L and self.hidden == "relu":
+                A[l] += b[l]
                 np.maximum(A[l], 0, out=A[l])
             elif l < self.L or self.output == "sigmoid":
-                self.elementwise(sigmoid_in_place, A[l], out=A[l])
+                # the bias, added in the sigmoid's first pass
+                minus_b = np.negative(b[l], out=self.minus_b[l])
+                self.elementwise(sigmoid_of_sum, A[l], minus_b, out=A[l])
+            else:  # the logits of a softmax
+                A[l] += b[l]
             A_prev = A[l]
         if self.output == "sigmoid":
             cost = cost_function(A[self.L], Y_s)
@@ -319,7 +328,10 @@ class Slice:
             np.matmul(dZ, A_prev.T, out=self.dW[l])
             np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
             if l > 1:
-                dA = np.matmul(W[l].T, dZ, out=self.dA[l - 1])
+                if W[l].shape[0] == 1:  # one unit: no sum, one product each
+                    dA = np.multiply(W[l].T, dZ, out=self.dA[l - 1])
+                else:
+                    dA = np.matmul(W[l].T, dZ, out=self.dA[l - 1])
                 if self.hidden == "relu":
                     dZ = times_relu_slope(dA, A_prev, out=dA)
                 else:
@@ -331,10 +343,22 @@ class Slice:
 def sigmoid_in_place(Z: np.ndarray, A: np.ndarray) -> None:
     """A = 1 / (1 + e^-Z), in place if A is Z: four passes, no choice per entry.
 
-    For Z below about -709, e^-Z overflows to inf and A comes out 0, where
-    the true value is below 1e-308: the overflow is expected, and silenced.
+    ``sigmoid_of_sum`` with no bias: 0 - Z is -Z (up to the sign of a zero,
+    and e^0 = e^-0 = 1).
     """
-    np.negative(Z, out=A)
+    sigmoid_of_sum(Z, 0.0, A)
+
+
+def sigmoid_of_sum(WA: np.ndarray, minus_b, A: np.ndarray) -> None:
+    """A = 1 / (1 + e^-(WA + b)), given minus_b = -b, in place if A is WA: four passes.
+
+    The first pass adds the bias and negates at once: minus_b - WA rounds to
+    exactly the negative of WA + b, since rounding is symmetric about 0. For
+    WA + b below about -709, e^-(WA + b) overflows to inf and A comes out 0,
+    where the true value is below 1e-308: the overflow is expected, and
+    silenced.
+    """
+    np.subtract(minus_b, WA, out=A)
     with np.errstate(over="ignore"):
         np.exp(A, out=A)
     A += 1

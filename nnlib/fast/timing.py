@@ -161,7 +161,9 @@ def floor_epochs(layer_dims, m, dtype=np.float64) -> Callable:
 
     Forward, W[l] A[l-1] for every layer; backward, dZ[l] A[l-1]^T for every
     layer and W[l]^T dZ[l] for every layer but the first (nobody needs the
-    gradient with respect to X). Outputs go into arrays made beforehand, so
+    gradient with respect to X); where layer l has one unit, W[l]^T dZ[l] is
+    an outer product, with no sum, and numpy's elementwise product takes it
+    faster than a matrix product does. Outputs go into arrays made beforehand, so
     this is the time of the products and nothing else.
     """
     rng = np.random.default_rng(0)
@@ -180,7 +182,9 @@ def floor_epochs(layer_dims, m, dtype=np.float64) -> Callable:
                 np.matmul(W[l], A[l - 1], out=Z[l])
             for l in range(L, 0, -1):
                 np.matmul(A[l], A[l - 1].T, out=dW[l])  # A[l] stands in for dZ[l]
-                if l > 1:
+                if l > 1 and layer_dims[l] == 1:  # an outer product, as the engine takes it
+                    np.multiply(W[l].T, A[l], out=dA[l - 1])
+                elif l > 1:
                     np.matmul(W[l].T, A[l], out=dA[l - 1])
         return (time.perf_counter() - start) / k
 

@@ -124,7 +124,7 @@ def assert_within(got, expected, bound, sizes):
     for key in expected:
         assert got[key].shape == expected[key].shape, key
         gap = np.abs(got[key] - expected[key])
-        assert np.all(gap <= bound[key]), (key, (gap - bound[key]).max())
+        assert np.all(gap <= bound[key]), f"{key}: a gap exceeds its bound by {(gap - bound[key]).max():.3g}"
         # The bound is rounding's, far below the terms' sizes: a slip that moves an
         # entry by POWER of them or more cannot hide in it.
-        assert bound[key].max() <= POWER * sizes[key].max(), key
+        assert bound[key].max() <= POWER * sizes[key].max(), f"{key}: the bound is not below POWER of the sizes"

@@ -12,7 +12,8 @@ from what one run measured.
 import numpy as np
 
 from nnlib.autodiff import agreement_bound
-from nnlib.deep import logit_cost, model_forward
+from nnlib.deep import model_forward
+from nnlib.multiclass import log_softmax, softmax
 
 U = np.finfo(np.float64).eps / 2  # unit roundoff
 FUNCTION_ULPS = 4  # each exp, log1p and log: at most this many ulps (as nnlib.gradient_checking)
@@ -58,7 +59,11 @@ def cost_rounding_bound(params, X, Y, hidden):
     """
     Z, E_Z = logits_rounding_bound(params, X, hidden)
     K, m = Z.shape
-    losses = np.array([logit_cost(Z[:, [i]], np.asarray(Y)[:, [i]]) for i in range(m)])
+    Y = np.asarray(Y, dtype=float)
+    if K == 1:  # each example's loss, as cost_from_logits and log_softmax take it (sizes only)
+        losses = (np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z))))[0]
+    else:
+        losses = -(Y * log_softmax(Z)).sum(axis=0)
     if K == 1:
         own = (2 * F + 4 * U) * (np.abs(Z[0]) + 1)
         E_loss = E_Z[0] + own
@@ -67,6 +72,26 @@ def cost_rounding_bound(params, X, Y, hidden):
         own = (2 * F + gamma(K) + 4 * U) * (spread + np.log(K) + 1)
         E_loss = 2 * E_Z.max(axis=0) + own
     return float(E_loss.sum() / m + gamma(m) * losses.sum() / m + U * losses.mean())
+
+
+def probability_cost_rounding_bound(params, X, Y, hidden):
+    """Bound how far cost_function(1 / (1 + exp(-Z[L])), Y) can be from the exact cost, Z[L] from model_forward.
+
+    nnlib.gradient_checking.cost_rounding_bound's steps, for any hidden layers:
+    the output's A carries its slope times Z's error, plus F + 3u of A for its
+    exp, addition and division; a log turns an error e in its argument a into
+    e / a and adds F of its value; 1 - A adds u; the mean adds gamma_m and a division.
+    """
+    Z, E_Z = logits_rounding_bound(params, X, hidden)
+    A = 1 / (1 + np.exp(-Z))
+    E = A * (1 - A) * E_Z + (F + 3 * U) * A
+    Y = np.asarray(Y, dtype=np.float64)
+    tiny = np.finfo(np.float64).eps
+    A = np.clip(A, tiny, 1 - tiny)  # as cost_function does
+    loss = -(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+    error = np.where(Y == 1, E / A, (E + U * (1 - A)) / (1 - A)) + F * loss
+    m = Y.shape[1]
+    return float((error.sum() + gamma(m) * loss.sum()) / m + U * loss.sum() / m)
 
 
 def carried_down(E_dZL, params, X, hidden):
@@ -111,7 +136,7 @@ def engine_agreement_bound(params, X, Y, hidden, output):
     if output == "softmax":
         ZL, _ = model_forward(X, params, hidden)
         spread = ZL.max(axis=0) - ZL.min(axis=0)
-        P = np.exp(ZL - ZL.max(axis=0)) / np.exp(ZL - ZL.max(axis=0)).sum(axis=0)
+        P = softmax(ZL)
         excess = (U * spread + (F + U) * np.log(ZL.shape[0])) * P
         for key, extra in carried_down(excess, params, X, hidden).items():
             bounds[key] = bounds[key] + extra

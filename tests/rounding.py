@@ -11,12 +11,11 @@ from what one run measured.
 
 import numpy as np
 
-from nnlib.autodiff import agreement_bound
+from nnlib.autodiff import FUNCTION_ULPS, agreement_bound  # each exp, log1p and log: at most this many ulps
 from nnlib.deep import model_forward
 from nnlib.multiclass import log_softmax, softmax
 
 U = np.finfo(np.float64).eps / 2  # unit roundoff
-FUNCTION_ULPS = 4  # each exp, log1p and log: at most this many ulps (as nnlib.gradient_checking)
 F = 2 * FUNCTION_ULPS * U
 
 # A bound must leave the test its power: no larger than this part of the sizes

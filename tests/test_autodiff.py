@@ -17,6 +17,7 @@ from nnlib.cost import cost_from_logits
 from nnlib.deep import logit_gradient, model_backward, model_forward
 from nnlib.exercises import SuspectTensor
 from nnlib.multiclass import softmax_cost
+from rounding import POWER, U, assert_within, cost_rounding_bound
 
 RNG = np.random.default_rng(0)
 A34, B34, B31, C45 = (RNG.uniform(-2, 2, s) for s in ((3, 4), (3, 4), (3, 1), (4, 5)))
@@ -141,11 +142,21 @@ def test_network_cost_is_the_course_cost():
     X, Y = RNG.standard_normal((3, 7)), np.array([[0, 1, 1, 0, 1, 0, 1.0]])
     J, _ = network_cost(params, X, Y)
     ZL = forward_prop(X, params)[1][-1][1]
-    np.testing.assert_allclose(J.value, cost_from_logits(ZL, Y), rtol=1e-13)
+    # Each cost within cost_rounding_bound of the exact one: the graph's mean(softplus(Z) - Y Z)
+    # takes logaddexp's max(0, z) + log1p(exp(-|z|)) and one subtraction, inside its (2F + 4u)
+    # (|z| + 1) per example; the bound is below POWER of the cost, so a slip cannot hide in it.
+    bound = 2 * cost_rounding_bound(params, X, Y, "sigmoid")
+    assert bound <= POWER * cost_from_logits(ZL, Y)
+    assert abs(J.value - cost_from_logits(ZL, Y)) <= bound
     params = init_params([3, 5, 4], seed=2, scheme="he")
     Y4 = one_hot(np.arange(7) % 4, 4)
     J, _ = network_cost(params, X, Y4, hidden="relu")
-    np.testing.assert_allclose(J.value, softmax_cost(model_forward(X, params)[0], Y4), rtol=1e-13)
+    expected = softmax_cost(model_forward(X, params)[0], Y4)
+    # The same log_softmax on both sides; the graph multiplies by a rounded 1 / m where
+    # softmax_cost divides by m: one rounding more, u J.
+    bound = 2 * cost_rounding_bound(params, X, Y4, "relu") + U * expected
+    assert bound <= POWER * expected
+    assert abs(J.value - expected) <= bound
 
 
 def random_network(dims, m, seed, scale=1.0):
@@ -162,16 +173,6 @@ def random_network(dims, m, seed, scale=1.0):
     return params, X, Y
 
 
-def assert_within_bound(got, expected, bound):
-    assert set(got) == set(expected) == set(bound)
-    for key in expected:
-        assert got[key].shape == expected[key].shape
-        gap = np.abs(got[key] - expected[key])
-        assert np.all(gap <= bound[key]), (key, (gap - bound[key]).max())
-        # the bound is rounding's, far below the gradient: a wrong gradient cannot hide in it
-        assert bound[key].max() < 1e-10 * (np.abs(expected[key]).max() + 1e-3)
-
-
 @pytest.mark.parametrize("dims, m, seed", [
     ([2, 1], 40, 0), ([2, 8, 1], 50, 1), ([3, 4, 2, 1], 9, 2), ([30, 8, 1], 100, 3),
     ([8, 8, 8, 1], 8, 4), ([30, 16, 16, 16, 16, 1], 60, 5),
@@ -180,8 +181,9 @@ def test_autodiff_agrees_with_backprop_within_rounding(dims, m, seed):
     # The sigmoid networks of chapters 1-10: the same gradients, up to rounding's bound.
     params, X, Y = random_network(dims, m, seed, scale=2.0)
     AL, caches = forward_prop(X, params)
-    assert_within_bound(autodiff_grads(params, X, Y), backprop(AL, Y, caches),
-                        agreement_bound(params, X, Y))
+    # Every entry within agreement_bound, and that bound below POWER of its terms' sizes.
+    assert_within(autodiff_grads(params, X, Y), backprop(AL, Y, caches),
+                  *agreement_bound(params, X, Y, sizes=True))
 
 
 @pytest.mark.parametrize("dims, m, seed, hidden", [
@@ -193,8 +195,8 @@ def test_autodiff_agrees_with_model_backward_within_rounding(dims, m, seed, hidd
     params, X, Y = random_network(dims, m, seed, scale=1.5)
     ZL, caches = model_forward(X, params, hidden)
     expected = model_backward(logit_gradient(ZL, Y), caches, hidden)
-    assert_within_bound(autodiff_grads(params, X, Y, hidden), expected,
-                        agreement_bound(params, X, Y, hidden))
+    assert_within(autodiff_grads(params, X, Y, hidden), expected,
+                  *agreement_bound(params, X, Y, hidden, sizes=True))
 
 
 def test_the_agreement_test_rejects_a_gradient_off_by_a_little():
@@ -203,8 +205,8 @@ def test_the_agreement_test_rejects_a_gradient_off_by_a_little():
     AL, caches = forward_prop(X, params)
     wrong = backprop(AL, Y, caches)
     wrong["db1"] = wrong["db1"] * 100 / 99
-    with pytest.raises(AssertionError):
-        assert_within_bound(autodiff_grads(params, X, Y), wrong, agreement_bound(params, X, Y))
+    with pytest.raises(AssertionError, match="db1: a gap exceeds its bound"):
+        assert_within(autodiff_grads(params, X, Y), wrong, *agreement_bound(params, X, Y, sizes=True))
 
 
 def test_agreement_bound_is_infinite_where_a_rectifier_might_flip():

@@ -5,14 +5,7 @@ import pytest
 
 from nnlib import backprop, forward_prop, one_hot, relu, sigmoid
 from nnlib.deep import logit_cost, logit_gradient, model_backward, model_forward
-
-U = np.finfo(np.float64).eps / 2  # unit roundoff
-FUNCTION_ULPS = 4  # each exp, log1p and log: at most this many ulps (as nnlib.gradient_checking)
-F = 2 * FUNCTION_ULPS * U
-
-
-def gamma(n):
-    return n * U / (1 - n * U)
+from rounding import F, U, cost_rounding_bound, gamma, logits_rounding_bound
 
 
 def make_net(dims, m, seed, K_labels=False):
@@ -79,48 +72,6 @@ def test_backward_shapes(hidden, dims, m, seed):
 
 def cost(params, X, Y, hidden):
     return logit_cost(model_forward(X, params, hidden)[0], Y)
-
-
-def logits_rounding_bound(params, X, hidden):
-    """The logits Z[L] and a bound on each one's rounding error (see cost_rounding_bound)."""
-    A, E = np.asarray(X, float), np.zeros(np.shape(X))
-    L = len(params) // 2
-    for l in range(1, L + 1):
-        W, b = params[f"W{l}"], params[f"b{l}"]
-        Z = W @ A + b
-        E_Z = gamma(W.shape[1] + 1) * (np.abs(W) @ np.abs(A) + np.abs(b)) + np.abs(W) @ E
-        if l == L:
-            return Z, E_Z
-        if hidden == "relu":
-            A, E = np.maximum(Z, 0), E_Z
-        else:
-            A = 1 / (1 + np.exp(-Z))
-            E = A * (1 - A) * E_Z + (F + 3 * U) * A
-
-
-def cost_rounding_bound(params, X, Y, hidden):
-    """Bound how far float64's logit_cost(model_forward(...)) can be from the exact cost.
-
-    First order in u, any summation order: Z = W A + b is off by
-    gamma_{n+1} (|W| |A| + |b|) plus |W| times A's own error; relu is exact and
-    1-Lipschitz; the sigmoid scales Z's error by its slope and adds an exp, an
-    addition and a division. Each example's loss moves by at most its logits'
-    largest error (slope |sigma - y| <= 1 for one output; ||softmax - y||_1 <= 2
-    for K), plus its own roundings: exp, log1p or log (FUNCTION_ULPS each), the
-    sum over K (gamma_K) and a few additions, each relative to the sizes
-    involved. The mean adds gamma_m of the sum of losses and one division.
-    """
-    Z, E_Z = logits_rounding_bound(params, X, hidden)
-    K, m = Z.shape
-    losses = np.array([logit_cost(Z[:, [i]], np.asarray(Y)[:, [i]]) for i in range(m)])
-    if K == 1:
-        own = (2 * F + 4 * U) * (np.abs(Z[0]) + 1)
-        E_loss = E_Z[0] + own
-    else:
-        spread = Z.max(axis=0) - Z.min(axis=0)
-        own = (2 * F + gamma(K) + 4 * U) * (spread + np.log(K) + 1)
-        E_loss = 2 * E_Z.max(axis=0) + own
-    return float(E_loss.sum() / m + gamma(m) * losses.sum() / m + U * losses.mean())
 
 
 def truncation_bound(params, X, name, index, eps, hidden):

@@ -14,7 +14,9 @@ from nnlib.deep import (
     model_forward,
     train_model,
 )
+from nnlib.autodiff import agreement_bound
 from nnlib.optimisers import Adam, GradientDescent
+from rounding import POWER, U, assert_within, cost_rounding_bound, gamma
 
 H = 1e-5  # central-difference step
 
@@ -101,26 +103,62 @@ def test_l2_penalty_and_gradient_known_values():
     assert l2_penalty(params, 0.0, 4) == 0.0
 
 
+class RecordingDescent(GradientDescent):
+    """Plain gradient descent that keeps the parameters and gradients of every step it takes."""
+
+    def __init__(self, rate):
+        super().__init__(rate)
+        self.steps = []
+
+    def step(self, params, grads):
+        self.steps.append(({k: v.copy() for k, v in params.items()}, {k: v.copy() for k, v in grads.items()}))
+        return super().step(params, grads)
+
+
 def test_train_model_adds_the_penalty_of_the_whole_training_set_to_every_batch():
     # A batch of 3 after two of 4: every step decays W by the training set's m = 11,
-    # and the cost of each batch carries (l2 / 2m) sum W^2, so the steps are
-    # those of model_backward + l2_gradient(params, l2, 11), exactly.
+    # and the cost of each batch carries (l2 / 2m) sum W^2, so each step's gradient is
+    # model_backward + l2_gradient(params, l2, 11) at that step's parameters, and its
+    # cost logit_cost + l2_penalty(params, l2, 11).
     params, X, Y = _net(3, seed=1, m=11)
     l2, rate, seed = 2.0, 0.1, 5
-    trained, history = train_model(X, Y, params, GradientDescent(rate), 1, batch_size=4, l2=l2, seed=seed)
+    descent = RecordingDescent(rate)
+    trained, history = train_model(X, Y, params, descent, 1, batch_size=4, l2=l2, seed=seed)
 
     order = np.random.default_rng(seed).permutation(11)
-    p, costs = {k: v.copy() for k, v in params.items()}, []
-    for start in (0, 4, 8):
+    assert len(descent.steps) == 3
+    p, costs, cost_bound = params, [], 0.0
+    for (at, grads), start in zip(descent.steps, (0, 4, 8)):
+        # Each step starts where the last ended: the same elementwise p - rate g, exactly.
+        for k in p:
+            np.testing.assert_array_equal(at[k], p[k])
         batch = order[start:start + 4]
-        ZL, caches = model_forward(X[:, batch], p, "relu")
-        costs.append(logit_cost(ZL, Y[:, batch]) + l2_penalty(p, l2, 11))
-        grads = model_backward(logit_gradient(ZL, Y[:, batch]), caches, "relu")
-        penalty = l2_gradient(p, l2, 11)
-        p = {k: v - rate * (grads["d" + k] + penalty["d" + k]) for k, v in p.items()}
-    for key in p:
-        np.testing.assert_allclose(trained[key], p[key], rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(history["cost"], [np.mean(costs)], rtol=1e-13)
+        X_b, Y_b = X[:, batch], Y[:, batch]
+        ZL, caches = model_forward(X_b, at, "relu")
+        backward = model_backward(logit_gradient(ZL, Y_b), caches, "relu")
+        penalty = l2_gradient(at, l2, 11)
+        expected = {k: backward[k] + penalty[k] for k in backward}
+        # Both sides compute model_backward, perhaps summing in other orders: within
+        # agreement_bound of each other; then each adds the same (l2 / m) W, rounding once
+        # more, u of the sum each. The bound stays below POWER of the terms' sizes.
+        bound, sizes = agreement_bound(at, X_b, Y_b, "relu", sizes=True)
+        bound = {k: bound[k] + 2 * U * (np.abs(backward[k]) + np.abs(penalty[k])) for k in bound}
+        assert_within(grads, expected, bound, {k: sizes[k] + np.abs(penalty[k]) for k in sizes})
+        # The cost: each side's logit_cost within cost_rounding_bound of the exact one;
+        # l2_penalty's squares and sums within gamma_{N + 3} of it (N weights, the
+        # division and product by l2 / 2m); the sum of the two, u of it.
+        cost = logit_cost(ZL, Y_b) + l2_penalty(at, l2, 11)
+        weights = sum(at[k].size for k in at if k.startswith("W"))
+        cost_bound += 2 * (cost_rounding_bound(at, X_b, Y_b, "relu")
+                           + gamma(weights + 3) * l2_penalty(at, l2, 11) + U * cost)
+        costs.append(cost)
+        p = GradientDescent(rate).step(at, grads)
+    for k in p:
+        np.testing.assert_array_equal(trained[k], p[k])
+    # The mean of 3 costs: two additions and a division, on each side.
+    cost_bound = cost_bound / 3 + 2 * (gamma(2) + U) * np.mean(costs)
+    assert cost_bound <= POWER * np.mean(costs)
+    assert abs(history["cost"][0] - np.mean(costs)) <= cost_bound
 
 
 def test_l2_shrinks_the_weights():

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import nnlib.fast.engine
 import nnlib.fast.threads
 from nnlib import init_params, one_hot
 from nnlib.cost import cost_function
@@ -10,8 +11,15 @@ from nnlib.deep import logit_cost, logit_gradient, model_backward, model_forward
 from nnlib.fast import cost_and_grads
 from nnlib.fast import train as fast_train
 from nnlib.fast.timing import synthetic_data
+from rounding import (
+    POWER,
+    assert_within,
+    cost_rounding_bound,
+    engine_agreement_bound,
+    gamma,
+    probability_cost_rounding_bound,
+)
 
-UNIT_ROUNDOFF = {np.float64: 2.0**-53, np.float32: 2.0**-24}
 NETWORKS = [[5, 3], [4, 16, 8, 3], [6, 12, 1]]
 
 
@@ -24,56 +32,76 @@ def data(dims, m=301, seed=0):
     return X, one_hot(rng.integers(0, dims[-1], m), dims[-1])
 
 
-def textbook_train(X, Y, dims, epochs, lr, seed, batch_size, hidden, output):
-    """The loop of nnlib.train, with model_forward and model_backward for its steps.
-
-    The same start (init_params with He's scheme), the same batches in the same
-    order as nnlib.train takes them, plain gradient descent.
-    """
-    params = init_params(dims, seed, scheme="he")
+def textbook_batches(m, epochs, seed, batch_size):
+    """The batches nnlib.train takes, in its order: None for all m examples in theirs."""
     shuffle = np.random.default_rng(seed)
-    m = X.shape[1]
     n_batches = -(-m // (batch_size or m))
-    history = []
     for _ in range(epochs):
-        batches = [slice(None)] if n_batches == 1 else np.array_split(shuffle.permutation(m), n_batches)
-        costs = []
-        for batch in batches:
-            ZL, caches = model_forward(X[:, batch], params, hidden)
-            Y_b = Y[:, batch]
-            if output == "sigmoid":  # the engine's cost for a sigmoid output is train's, from AL
-                costs.append(cost_function(1 / (1 + np.exp(-ZL)), Y_b))
-            else:
-                costs.append(logit_cost(ZL, Y_b))
-            grads = model_backward(logit_gradient(ZL, Y_b), caches, hidden)
-            params = {k: p - lr * grads["d" + k] for k, p in params.items()}
-        history.append(sum(costs) / n_batches)
-    return params, history
+        yield from [None] if n_batches == 1 else np.array_split(shuffle.permutation(m), n_batches)
+
+
+def record_steps(monkeypatch):
+    """Make the engine keep what each step saw: its batch, parameters, cost and gradients."""
+    seen = []
+    gradients = nnlib.fast.engine.Step.gradients
+
+    def recording(self, X, Y, batch, W, b, pool):
+        params = {f"{n}{l}": p[l].copy() for l in range(1, self.L + 1) for n, p in (("W", W), ("b", b))}
+        cost = gradients(self, X, Y, batch, W, b, pool)
+        grads = {f"d{n}{l}": g[l].copy() for l in range(1, self.L + 1) for n, g in (("W", self.dW), ("b", self.db))}
+        seen.append((None if batch is None else batch.copy(), params, cost, grads))
+        return cost
+
+    monkeypatch.setattr(nnlib.fast.engine.Step, "gradients", recording)
+    return seen
 
 
 @pytest.mark.parametrize("dims", NETWORKS, ids=str)
 @pytest.mark.parametrize("batch_size", [None, 64], ids=["full", "batches64"])
 @pytest.mark.parametrize("threads", [1, 3])
 def test_relu_networks_train_as_the_textbook_loop_does(dims, batch_size, threads, monkeypatch):
-    # 30 epochs from the same start through the same batches: the same weights up to rounding.
+    # 30 epochs from the same start through the same batches, each step checked at the parameters
+    # it saw: the textbook's gradient and cost there, within rounding's bound, and its update.
+    # (A whole trajectory has no such bound: training carries an early rounding along.)
     monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 1 if threads > 1 else 10**12)
+    seen = record_steps(monkeypatch)
     X, Y = data(dims)
     output = "sigmoid" if dims[-1] == 1 else "softmax"
-    epochs, lr = 30, 0.1
-    expected, expected_costs = textbook_train(X, Y, dims, epochs, lr, 3, batch_size, "relu", output)
-    params, costs = fast_train(X, Y, dims, epochs, lr, batch_size=batch_size,
+    epochs, lr, seed = 30, 0.1, 3
+    params, costs = fast_train(X, Y, dims, epochs, lr, seed=seed, batch_size=batch_size,
                                hidden="relu", output=output, scheme="he")
-    # Each step sums at most k terms in another order (k examples of a batch or units of a
-    # layer): at most k u of their size apart, u the unit roundoff, over S steps S k u; in
-    # float64 below 1e-10 for these sizes. A rectifier whose Z rounds to the other side of 0
-    # would break this, and with inputs of size 1 and 30 epochs none does.
-    steps = epochs * -(-X.shape[1] // (batch_size or X.shape[1]))
-    bound = steps * max(batch_size or X.shape[1], *dims) * UNIT_ROUNDOFF[np.float64]
-    assert bound < 1e-10
+    batches = list(textbook_batches(X.shape[1], epochs, seed, batch_size))
+    assert len(seen) == len(batches)
+    expected, step_costs = init_params(dims, seed, scheme="he"), []
+    for batch, (got_batch, at, cost, grads) in zip(batches, seen):
+        # The same batch, from where the textbook's step left the parameters (W - lr dW is
+        # elementwise, rounded the same way on any machine: exactly).
+        assert got_batch is None if batch is None else np.array_equal(got_batch, batch)
+        for name in expected:
+            np.testing.assert_array_equal(at[name], expected[name], err_msg=name)
+        X_b, Y_b = (X, Y) if batch is None else (X[:, batch], Y[:, batch])
+        ZL, caches = model_forward(X_b, at, "relu")
+        assert_within(grads, model_backward(logit_gradient(ZL, Y_b), caches, "relu"),
+                      *engine_agreement_bound(at, X_b, Y_b, "relu", output))
+        # Each cost within its rounding bound of the exact one (the engine's sigmoid is the
+        # form this cost takes); the slices' costs, weighted by their shares and added, round
+        # 3 times each and once per slice more: gamma_{threads + 3} of the cost.
+        if output == "sigmoid":
+            textbook_cost = cost_function(1 / (1 + np.exp(-ZL)), Y_b)
+            bound = 2 * probability_cost_rounding_bound(at, X_b, Y_b, "relu")
+        else:
+            textbook_cost = logit_cost(ZL, Y_b)
+            bound = 2 * cost_rounding_bound(at, X_b, Y_b, "relu")
+        bound += gamma(threads + 3) * textbook_cost
+        assert bound <= POWER * textbook_cost
+        assert abs(cost - textbook_cost) <= bound
+        step_costs.append(cost)
+        expected = {name: p - lr * grads["d" + name] for name, p in at.items()}
     for name in expected:
-        difference = np.linalg.norm(params[name] - expected[name]) / np.linalg.norm(expected[name])
-        assert difference <= 1e-10, name
-    np.testing.assert_allclose(costs, expected_costs, rtol=1e-10)
+        np.testing.assert_array_equal(params[name], expected[name], err_msg=name)
+    # Each epoch's cost is the mean of its steps' costs: the same sum and division, exactly.
+    n = len(batches) // epochs
+    assert costs == [sum(step_costs[e * n:(e + 1) * n]) / n for e in range(epochs)]
 
 
 @pytest.mark.parametrize("hidden", ["relu", "sigmoid"])
@@ -82,14 +110,22 @@ def test_engine_gradients_are_model_backwards(hidden, dims):
     X, Y = data(dims, m=50, seed=1)
     params = init_params(dims, 2, scheme="he")
     output = "sigmoid" if dims[-1] == 1 else "softmax"
+    # Both are within rounding's bound of the exact gradient of the same floats, whatever
+    # order the slices and BLAS sum in (tests/rounding.py: agreement_bound, plus what the
+    # engine's exp(log p) softmax may add); the bound is below POWER of the terms' sizes.
+    bound, sizes = engine_agreement_bound(params, X, Y, hidden, output)
+    ZL, caches = model_forward(X, params, hidden)
+    expected = model_backward(logit_gradient(ZL, Y), caches, hidden)
+    # Each cost within cost_rounding_bound of the exact one: the engine's log p is
+    # log_softmax's own steps, and its sigmoid's error lies inside what the bound allows;
+    # in 2 slices, their costs weighted by their shares and added: gamma_5 of the cost more.
+    cost_bound = 2 * cost_rounding_bound(params, X, Y, hidden) + gamma(2 + 3) * logit_cost(ZL, Y)
+    assert cost_bound <= POWER * logit_cost(ZL, Y)
     for threads in (1, 2):
         cost, grads = cost_and_grads(X, Y, params, threads, hidden=hidden, output=output)
-        ZL, caches = model_forward(X, params, hidden)
-        expected = model_backward(logit_gradient(ZL, Y), caches, hidden)
         if output == "softmax":
-            assert cost == pytest.approx(logit_cost(ZL, Y), rel=1e-12)
-        for name, g in expected.items():
-            np.testing.assert_allclose(grads[name], g, rtol=1e-10, atol=1e-14, err_msg=name)
+            assert abs(cost - logit_cost(ZL, Y)) <= cost_bound
+        assert_within(grads, expected, bound, sizes)
 
 
 def test_a_relu_engine_without_its_slope_differs_from_the_textbook(monkeypatch):

@@ -1,8 +1,10 @@
 """Each notebook run as on Colab: in a Python where nnlib is not importable, its
 first cell installs nnlib (here from a wheel built from this checkout), and the
 rest of the notebook then runs on the installed package. That run is also the
-unit tests' one run of each notebook: every cell must run clean but those
-tagged raises-exception, which must raise what they declare (test_notebooks)."""
+unit tests' one run of each notebook, with the BLAS held to one thread (the
+one-thread pass of make test's machine matrix): every cell must run clean but
+those tagged raises-exception, which must raise what they declare
+(test_notebooks)."""
 
 import json
 import shutil
@@ -68,13 +70,19 @@ def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, mo
     python = python_without_nnlib(tmp_path / "env")
     kernels = tmp_path / "jupyter" / "kernels" / KERNEL
     kernels.mkdir(parents=True)
+    # The BLAS held to one thread, as another machine would run it: this is also the
+    # one-thread pass of make test's machine matrix (the Makefile, test-matrix).
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "matrix" / "blas_threads.py", startup / "00-blas-threads.py")
     (kernels / "kernel.json").write_text(json.dumps({
         "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python without nnlib",
         "language": "python",
         # The install cell takes the wheel; no index, so nothing is downloaded.
         "env": {"NNLIB_PIP_SPEC": str(wheel), "PIP_NO_INDEX": "1",
-                "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"},
+                "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg",
+                "IPYTHONDIR": str(tmp_path / "ipython"), "NNLIB_TEST_BLAS_THREADS": "1"},
     }))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.delenv("PYTHONPATH", raising=False)
@@ -82,6 +90,10 @@ def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, mo
     work = tmp_path / "work"  # outside the checkout, so nnlib cannot come from the cwd
     work.mkdir()
     nb = nbformat.read(path, as_version=4)
+    # First, the threads of numpy's BLAS (the only one loaded yet); last, where nnlib came from.
+    nb.cells.insert(0, nbformat.v4.new_code_cell(
+        "import threadpoolctl\n"
+        "print(sorted({i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'}))"))
     nb.cells.append(nbformat.v4.new_code_cell("import nnlib\nprint(nnlib.__file__)"))
     client = nbclient.NotebookClient(
         # The slowest cell, the speed appendix's timing sweep, took 53 s on 2 cores with the
@@ -91,6 +103,8 @@ def test_notebook_installs_nnlib_from_a_wheel_and_runs(path, wheel, tmp_path, mo
     client.execute()
     assert_only_the_declared_errors(path.stem, nb)
 
+    blas = "".join(o.get("text", "") for o in nb.cells[0].outputs).strip()
+    assert blas == "[1]", f"numpy's BLAS ran with {blas} threads, not 1"
     where = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
     assert where.startswith(str(tmp_path / "env")), f"nnlib came from {where}, not the wheel"
 

@@ -250,3 +250,25 @@ def test_each_claim_check_opens_with_its_label(name):
                   if not ("".join(c["source"]).startswith(CHECK_LABEL)
                           and "".join(c["source"]).split("\n")[0].strip() != CHECK_LABEL.strip())]
     assert not unlabelled, f"{name}: code cells {unlabelled} do not open with {CHECK_LABEL!r}<what, in a few words>"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_speed_only_cell_holds_the_blas_to_one_core(name):
+    # make test-matrix leaves out of its 4-thread pass every notebook with a line
+    # '# Speed only' (grep), as one that holds its BLAS to one thread itself: that
+    # line must open a code cell that does so, with nothing but imports before it.
+    nb = json.loads((ROOT / f"{name}.ipynb").read_text())
+    marked = [i for i, c in enumerate(nb["cells"])
+              if any(line.startswith("# Speed only") for line in "".join(c["source"]).splitlines())]
+    if not marked:
+        return
+    [index] = marked
+    cell = nb["cells"][index]
+    source = "".join(cell["source"])
+    assert cell["cell_type"] == "code" and source.startswith("# Speed only"), f"{name}: cell {index}"
+    assert 'threadpool_limits(limits=1, user_api="blas")' in source, f"{name}: cell {index}"
+    before = [c for c in nb["cells"][:index] if c["cell_type"] == "code"
+              and "remove-cell" not in c["metadata"].get("tags", [])]  # the install cell, %xmode
+    imports_only = all(isinstance(node, (ast.Import, ast.ImportFrom))
+                       for c in before for node in ast.parse("".join(c["source"])).body)
+    assert imports_only, f"{name}: arithmetic runs before the BLAS is held to one core"

@@ -74,8 +74,9 @@ notebooks: $(STAMP)
 
 # The built book in headless Chromium with the network refused, plus Sphinx's
 # linkcheck; screenshots and a per-page report land in _build/screenshots/.
+# Each xdist process has its own server and browser (tests/reports.py joins the reports).
 site-test: $(CHROMIUM) $(AXE) book pdf
-	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest tests/site
+	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest tests/site $(XDIST)
 	@cat _build/screenshots/report.txt
 
 # The whole book as one PDF: Jupyter Book's single-page build of the same sources
@@ -128,9 +129,11 @@ $(CHROMIUM):
 	$(apt-install)
 
 # The learner's workbooks in JupyterLab 4, driven in headless Chromium
-# (tests/lab); a screenshot of each chapter lands in _build/lab/.
+# (tests/lab); a screenshot of each chapter lands in _build/lab/. Each xdist
+# process has its own JupyterLab and browser: one runs a notebook while the other
+# drives its page.
 lab-test: $(CHROMIUM) $(STAMP)
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/lab
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/lab $(XDIST)
 
 # Other machines sum in other orders: the unit tests of nnlib and every notebook
 # again, with the BLAS held to 1 and to 4 threads (threadpoolctl), and with

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from reports import all_rows, remove_parts
 
 from labserver import SHOTS, SITE, Lab, make_workbooks
 
@@ -52,13 +53,17 @@ def page(browser):
     context.close()
 
 
+def pytest_sessionstart(session):
+    remove_parts(SHOTS, "report")
+
+
 @pytest.fixture(scope="session")
 def report():
     """Per chapter: seconds Run All took, figures, errors met; written beside the screenshots."""
     rows = {}
     yield rows
     if rows:
-        SHOTS.mkdir(parents=True, exist_ok=True)
+        rows = dict(sorted(all_rows(SHOTS, "report", rows).items()))  # every process's (reports.py)
         lines = [f"{'chapter':<20} {'Run All (s)':>11} {'figures':>7} {'declared errors':>15} "
                  f"{'not done yet':>12}  screenshot"]
         lines += [f"{chapter:<20} {r['seconds']:>11.1f} {r['figures']:>7} {r['declared']:>15} "

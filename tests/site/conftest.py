@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from reports import all_rows, remove_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 # SITE_DIR lets the planted-fault demonstrations test a throwaway copy of the build.
@@ -114,6 +115,10 @@ def dark(browser, server, outside_requests):
     context.close()
 
 
+def pytest_sessionstart(session):
+    remove_parts(SCREENSHOTS, "report")
+
+
 @pytest.fixture(scope="session")
 def report():
     """Per page: formulas, images, links, code blocks, accessibility violations
@@ -121,7 +126,8 @@ def report():
     pages = {}
     yield pages
     if pages:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # every process's pages, in the book's order (reports.py)
+        pages = dict(sorted(all_rows(SCREENSHOTS, "report", pages).items()))
         (SCREENSHOTS / "report.json").write_text(json.dumps(pages, indent=1) + "\n")
         lines = [f"{'page':<26} {'formulas':>8} {'images':>6} {'in-book links':>13} "
                  f"{'code blocks':>11} {'too wide':>8} {'axe: critical':>13} {'serious':>7} "
@@ -132,6 +138,6 @@ def report():
                          f"{row['internal_links']:>13} {row['code_blocks']:>11} "
                          f"{row['code_blocks_too_wide']:>8} {axe['critical']:>13} "
                          f"{axe['serious']:>7} {axe['moderate']:>8} {axe['minor']:>5} "
-                         f"{row['widths'].get(390, ''):>12} {row['widths'].get(768, ''):>4} "
-                         f"{row['widths'].get(1280, ''):>4}  {row['title']}")
+                         f"{row['widths'].get('390', ''):>12} {row['widths'].get('768', ''):>4} "
+                         f"{row['widths'].get('1280', ''):>4}  {row['title']}")
         (SCREENSHOTS / "report.txt").write_text("\n".join(lines) + "\n")

@@ -281,11 +281,8 @@ def test_buffers_are_made_once_per_batch_size_unless_asked_otherwise(monkeypatch
     assert sorted(made) == [60] * 12 + [61] * 3
 
 
-def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
-    # 4000 examples in batches of 500 on [100, 64, 32, 1]: 8,480 multiply-adds per
-    # example, 4.2 million per batch, 34 million for all. With threads paying from
-    # 10 million up, a batch runs in one slice, although all m examples would take 2.
-    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 10_000_000)
+def count_slices(monkeypatch) -> list[int]:
+    """A list that gets, for every step fast.train takes from now on, the slices it was cut into."""
     slices_per_step = []
     real_gradients = nnlib.fast.Step.gradients
 
@@ -294,6 +291,15 @@ def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
         return real_gradients(self, *args)
 
     monkeypatch.setattr(nnlib.fast.Step, "gradients", spy)
+    return slices_per_step
+
+
+def test_threads_are_sized_from_the_batch_not_from_all_examples(monkeypatch):
+    # 4000 examples in batches of 500 on [100, 64, 32, 1]: 8,480 multiply-adds per
+    # example, 4.2 million per batch, 34 million for all. With threads paying from
+    # 10 million up, a batch runs in one slice, although all m examples would take 2.
+    monkeypatch.setattr(nnlib.fast.threads, "MIN_WORK_PER_THREAD", 10_000_000)
+    slices_per_step = count_slices(monkeypatch)
     X, Y = synthetic_data(4000, 100, seed=1)
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
         if blas_thread_limits() != {2}:
@@ -320,14 +326,7 @@ def test_a_float32_slice_needs_twice_the_work(monkeypatch):
         assert threads_for(2400, [100, 64, 32, 1], np.float32) == 1
         assert threads_for(4800, [100, 64, 32, 1], np.float32) == 2
         # and fast.train asks with the dtype it trains in
-        slices_per_step = []
-        real_gradients = nnlib.fast.Step.gradients
-
-        def spy(self, *args):
-            slices_per_step.append(len(self.slices))
-            return real_gradients(self, *args)
-
-        monkeypatch.setattr(nnlib.fast.Step, "gradients", spy)
+        slices_per_step = count_slices(monkeypatch)
         X, Y = synthetic_data(2400, 100, seed=1)
         for dtype in (np.float64, np.float32):
             fast_train(X, Y, [100, 64, 32, 1], 1, 0.5, dtype=dtype)
